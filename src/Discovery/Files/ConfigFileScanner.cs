@@ -1,0 +1,119 @@
+using Sluice.Discovery.Loading;
+
+namespace Sluice.Discovery.Files;
+
+/// <summary>
+/// Reads every <c>.yaml</c>/<c>.yml</c> under the configured paths (files or directories, recursively), re-parsing only
+/// files whose size or modification time changed since the last scan. Hidden entries (<c>.git</c>, editor swap
+/// files, Kubernetes ConfigMap <c>..data</c> internals) are skipped; the symlinks pointing into them are followed.
+/// </summary>
+public sealed class ConfigFileScanner(IReadOnlyList<string> paths, ResourceFileLoader loader)
+{
+    private Dictionary<string, (long Length, DateTime Modified, LoadedFile File)> _cache = new(StringComparer.Ordinal);
+
+    public IReadOnlyList<string> Paths { get; } = [.. paths.Select(Path.GetFullPath)];
+
+    public IReadOnlyList<LoadedFile> Scan()
+    {
+        var next = new Dictionary<string, (long, DateTime, LoadedFile)>(StringComparer.Ordinal);
+        var result = new List<LoadedFile>();
+        foreach (var file in EnumerateFiles())
+        {
+            FileInfo info;
+            try
+            {
+                info = new FileInfo(file);
+                if (!info.Exists)
+                {
+                    continue;
+                }
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+
+            if (_cache.TryGetValue(file, out var cached) && cached.Length == info.Length && cached.Modified == info.LastWriteTimeUtc)
+            {
+                next[file] = cached;
+                result.Add(cached.File);
+                continue;
+            }
+
+            string text;
+            try
+            {
+                text = File.ReadAllText(file);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Vanished or locked between listing and reading; the next scan sees its final state.
+                continue;
+            }
+
+            var loaded = loader.Load(file, text);
+            next[file] = (info.Length, info.LastWriteTimeUtc, loaded);
+            result.Add(loaded);
+        }
+
+        _cache = next;
+        return result;
+    }
+
+    /// <summary>A cheap summary of the files' names, sizes and times, to notice changes a watcher missed.</summary>
+    public string Fingerprint()
+    {
+        var hash = new HashCode();
+        foreach (var file in EnumerateFiles())
+        {
+            hash.Add(file, StringComparer.Ordinal);
+            try
+            {
+                var info = new FileInfo(file);
+                hash.Add(info.Length);
+                hash.Add(info.LastWriteTimeUtc);
+            }
+            catch (IOException)
+            {
+                hash.Add(-1);
+            }
+        }
+
+        return hash.ToHashCode().ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private IEnumerable<string> EnumerateFiles()
+    {
+        var files = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var path in Paths)
+        {
+            if (File.Exists(path))
+            {
+                files.Add(path);
+                continue;
+            }
+
+            if (!Directory.Exists(path))
+            {
+                continue;
+            }
+
+            var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.Hidden };
+            foreach (var file in Directory.EnumerateFiles(path, "*", options))
+            {
+                var relative = Path.GetRelativePath(path, file);
+                if (relative.Split(Path.DirectorySeparatorChar).Any(part => part.StartsWith('.')))
+                {
+                    continue;
+                }
+
+                if (file.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || file.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
+                {
+                    files.Add(file);
+                }
+            }
+        }
+
+        return files;
+    }
+}

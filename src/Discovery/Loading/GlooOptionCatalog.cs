@@ -1,0 +1,34 @@
+using System.Collections.Frozen;
+using Sluice.Discovery.Model;
+
+namespace Sluice.Discovery.Loading;
+
+/// <summary>
+/// Gloo's route and virtual-host option names that Sluice has no filter for yet. A user bringing Gloo YAML gets
+/// "not supported yet" rather than "unknown field". Ignoring most of them would change what is served or weaken
+/// a policy, so they are errors; the few whose absence only loses observability or resilience are warnings.
+/// </summary>
+internal static class GlooOptionCatalog
+{
+    private static readonly FrozenSet<string> WarningOnly = FrozenSet.ToFrozenSet(
+    [
+        "tracing", "stats", "retries", "faults", "shadowing", "lbHash", "upgrades", "envoyMetadata",
+        "maxStreamDuration", "idleTimeout", "includeRequestAttemptCountInResponse", "includeAttemptCountInResponse",
+        "appendXForwardedHost", "corsPolicyMergeSettings", "bufferPerRoute",
+    ], StringComparer.Ordinal);
+
+    private static readonly FrozenSet<string> Known = FrozenSet.ToFrozenSet(
+    [
+        "transformations", "stagedTransformations", "headerManipulation", "cors", "extauth", "jwt", "jwtStaged",
+        "jwtProvidersStaged", "rbac", "waf", "dlp", "ratelimit", "ratelimitBasic", "ratelimitEarly", "ratelimitRegular",
+        "rateLimitConfigs", "rateLimitEarlyConfigs", "rateLimitRegularConfigs", "ratelimitEarlyBasic",
+        "ratelimitRegularBasic", "csrf", "autoHostRewrite", "hostRewriteHeader", "hostRewritePathRegex", "extProc",
+        "ai", "wasm", "extensions", "headerValidationSettings", "clusterHeader",
+        .. WarningOnly,
+    ], StringComparer.Ordinal);
+
+    public static DiagnosticSeverity? SeverityOf(string optionName) =>
+        !Known.Contains(optionName) ? null
+        : WarningOnly.Contains(optionName) ? DiagnosticSeverity.Warning
+        : DiagnosticSeverity.Error;
+}

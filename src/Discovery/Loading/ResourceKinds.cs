@@ -1,0 +1,45 @@
+using System.Collections.Frozen;
+using Sluice.Discovery.Model;
+
+namespace Sluice.Discovery.Loading;
+
+/// <summary>Which apiVersions carry which kinds, and the folder names of Gloo's file layout.</summary>
+internal static class ResourceKinds
+{
+    public const string SluiceApiVersion = "gateway.sluice.dev/v1";
+    public const string GlooGatewayApiVersion = "gateway.solo.io/v1";
+    public const string GlooApiVersion = "gloo.solo.io/v1";
+
+    public static readonly FrozenDictionary<string, ResourceKind> ByName = new Dictionary<string, ResourceKind>
+    {
+        ["VirtualService"] = ResourceKind.VirtualService,
+        ["RouteTable"] = ResourceKind.RouteTable,
+        ["Upstream"] = ResourceKind.Upstream,
+        ["UpstreamGroup"] = ResourceKind.UpstreamGroup,
+        ["Gateway"] = ResourceKind.Gateway,
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>Gloo's file mode stores resources as <c>&lt;plural&gt;/&lt;namespace&gt;/&lt;name&gt;.yaml</c>.</summary>
+    public static readonly FrozenDictionary<string, ResourceKind> ByPlural = new Dictionary<string, ResourceKind>
+    {
+        ["virtualservices"] = ResourceKind.VirtualService,
+        ["routetables"] = ResourceKind.RouteTable,
+        ["upstreams"] = ResourceKind.Upstream,
+        ["upstreamgroups"] = ResourceKind.UpstreamGroup,
+        ["gateways"] = ResourceKind.Gateway,
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>Gloo kinds Sluice does not serve; a document of one of them is skipped with a warning.</summary>
+    public static readonly FrozenSet<string> IgnoredGlooKinds = FrozenSet.ToFrozenSet(
+    [
+        "Settings", "Proxy", "AuthConfig", "RateLimitConfig", "VirtualHostOption", "RouteOption", "HttpListenerOption",
+        "ListenerOption", "MatchableHttpGateway", "MatchableTcpGateway", "GraphQLApi", "Secret", "Artifact",
+    ], StringComparer.Ordinal);
+
+    public static string ApiVersionFor(ResourceKind kind, bool gloo) => !gloo ? SluiceApiVersion
+        : kind is ResourceKind.Upstream or ResourceKind.UpstreamGroup ? GlooApiVersion
+        : GlooGatewayApiVersion;
+
+    public static bool IsAccepted(string apiVersion, ResourceKind kind) =>
+        apiVersion == SluiceApiVersion || apiVersion == ApiVersionFor(kind, gloo: true);
+}

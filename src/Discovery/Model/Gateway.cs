@@ -1,0 +1,36 @@
+namespace Sluice.Discovery.Model;
+
+public sealed record Gateway : Resource
+{
+    public required GatewaySpec Spec { get; init; }
+}
+
+[GlooUnsupported(DiagnosticSeverity.Error, "tcpGateway", "hybridGateway", "matchableHttpGateway")]
+[GlooUnsupported(DiagnosticSeverity.Warning, "options", "routeOptions", "useProxyProto")]
+public sealed record GatewaySpec
+{
+    /// <summary>Gloo's default is <c>::</c>; Sluice binds every IPv4 and IPv6 address for it.</summary>
+    public string BindAddress { get; init; } = "::";
+
+    [Sluice.Filters.RequiredField]
+    public uint BindPort { get; init; }
+
+    public bool Ssl { get; init; }
+
+    public HttpGateway? HttpGateway { get; init; }
+
+    /// <summary>Accepted for Gloo compatibility; Sluice is a single proxy and serves every Gateway.</summary>
+    public IReadOnlyList<string> ProxyNames { get; init; } = [];
+}
+
+[GlooUnsupported(DiagnosticSeverity.Warning, "options")]
+public sealed record HttpGateway
+{
+    public IReadOnlyList<ResourceRef> VirtualServices { get; init; } = [];
+
+    public IReadOnlyDictionary<string, string> VirtualServiceSelector { get; init; } = ObjectMeta.EmptyLabels;
+
+    public IReadOnlyList<LabelExpression> VirtualServiceExpressions { get; init; } = [];
+
+    public IReadOnlyList<string> VirtualServiceNamespaces { get; init; } = [];
+}

@@ -1,0 +1,25 @@
+namespace Sluice.Discovery.Model;
+
+/// <summary>
+/// The part of Kubernetes' <c>metadata</c> Sluice reads. Server-populated fields (uid, resourceVersion,
+/// managedFields...) are accepted and ignored so that exported cluster YAML loads unchanged.
+/// </summary>
+[IgnoredFields("uid", "creationTimestamp", "managedFields", "ownerReferences", "finalizers", "selfLink",
+    "deletionTimestamp", "deletionGracePeriodSeconds", "generateName")]
+public sealed record ObjectMeta
+{
+    [Sluice.Filters.RequiredField]
+    public string Name { get; init; } = string.Empty;
+
+    public string? Namespace { get; init; }
+
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = EmptyLabels;
+
+    public IReadOnlyDictionary<string, string> Annotations { get; init; } = EmptyLabels;
+
+    public long? Generation { get; init; }
+
+    public string? ResourceVersion { get; init; }
+
+    internal static readonly IReadOnlyDictionary<string, string> EmptyLabels = new Dictionary<string, string>();
+}

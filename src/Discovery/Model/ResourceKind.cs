@@ -1,0 +1,10 @@
+namespace Sluice.Discovery.Model;
+
+public enum ResourceKind
+{
+    VirtualService,
+    RouteTable,
+    Upstream,
+    UpstreamGroup,
+    Gateway,
+}

@@ -1,0 +1,27 @@
+using Sluice.Filters;
+
+namespace Sluice.Discovery.Model;
+
+public sealed record VirtualService : Resource
+{
+    public required VirtualServiceSpec Spec { get; init; }
+}
+
+[GlooUnsupported(DiagnosticSeverity.Warning, "displayName")]
+public sealed record VirtualServiceSpec
+{
+    [RequiredField]
+    public VirtualHost VirtualHost { get; init; } = new();
+
+    public SslConfig? SslConfig { get; init; }
+}
+
+public sealed record VirtualHost
+{
+    /// <summary>Empty means <c>*</c>, as in Gloo.</summary>
+    public IReadOnlyList<string> Domains { get; init; } = [];
+
+    public IReadOnlyList<Route> Routes { get; init; } = [];
+
+    public OptionSet Options { get; init; } = OptionSet.Empty;
+}

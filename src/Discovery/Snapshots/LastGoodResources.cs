@@ -1,0 +1,108 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Sluice.Discovery.Loading;
+using Sluice.Discovery.Model;
+
+namespace Sluice.Discovery.Snapshots;
+
+/// <summary>
+/// The last accepted version of every resource, in memory and in the state directory. Persisted as the source text
+/// each version was loaded from, so a restart re-reads it with the same loader and positions (Gloo loses this on
+/// restart: kgateway#8412).
+/// </summary>
+public sealed class LastGoodResources
+{
+    private const string StateFileName = "last-good.json";
+    private readonly Dictionary<ResourceId, Resource> _resources = [];
+
+    public int Count => _resources.Count;
+
+    public bool TryGet(ResourceId id, out Resource resource) => _resources.TryGetValue(id, out resource!);
+
+    public IEnumerable<Resource> FromFile(string path) => _resources.Values.Where(r => r.Origin.File == path).ToList();
+
+    public void Accept(Resource resource) => _resources[resource.Id] = resource;
+
+    /// <summary>Forgets resources whose definitions are gone: a deletion is deliberate, not an error.</summary>
+    public void Retain(IEnumerable<ResourceId> present)
+    {
+        var keep = present.ToHashSet();
+        foreach (var id in _resources.Keys.Where(id => !keep.Contains(id)).ToList())
+        {
+            _resources.Remove(id);
+        }
+    }
+
+    /// <summary>Writes atomically (temp file, then rename) so a crash mid-write never leaves a torn state file.</summary>
+    public void Save(string stateDirectory)
+    {
+        Directory.CreateDirectory(stateDirectory);
+        var texts = new Dictionary<string, string>(StringComparer.Ordinal);
+        var entries = new List<StateEntry>();
+        foreach (var resource in _resources.Values.OrderBy(r => r.Id.ToString(), StringComparer.Ordinal))
+        {
+            var key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(resource.Origin.SourceText)))[..16];
+            texts.TryAdd(key, resource.Origin.SourceText);
+            entries.Add(new StateEntry(resource.Kind.ToString(), resource.Namespace, resource.Metadata.Name, resource.Origin.File, key));
+        }
+
+        var path = Path.Combine(stateDirectory, StateFileName);
+        var temporary = path + ".tmp";
+        File.WriteAllText(temporary, JsonSerializer.Serialize(new StateFile(entries, texts), StateJsonContext.Default.StateFile));
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>Reads the state directory; a missing or unreadable state file yields an empty set and a reason.</summary>
+    public static LastGoodResources Load(string stateDirectory, ResourceFileLoader loader, out string? problem)
+    {
+        var result = new LastGoodResources();
+        problem = null;
+        var path = Path.Combine(stateDirectory, StateFileName);
+        if (!File.Exists(path))
+        {
+            return result;
+        }
+
+        StateFile? state;
+        try
+        {
+            state = JsonSerializer.Deserialize(File.ReadAllText(path), StateJsonContext.Default.StateFile);
+        }
+        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
+        {
+            problem = $"state file {path} could not be read ({ex.Message}); starting without a last good configuration";
+            return result;
+        }
+
+        if (state is null)
+        {
+            return result;
+        }
+
+        foreach (var group in state.Resources.GroupBy(e => (e.File, e.Text)))
+        {
+            if (!state.Texts.TryGetValue(group.Key.Text, out var text))
+            {
+                continue;
+            }
+
+            var loaded = loader.Load(group.Key.File, text);
+            foreach (var entry in group)
+            {
+                var document = loaded.Documents.FirstOrDefault(d => d.Resource is not null
+                    && d.Resource.Kind.ToString() == entry.Kind && d.Resource.Namespace == entry.Namespace && d.Resource.Metadata.Name == entry.Name);
+                if (document?.Resource is { } resource)
+                {
+                    result.Accept(resource);
+                }
+            }
+        }
+
+        return result;
+    }
+
+    internal sealed record StateEntry(string Kind, string Namespace, string Name, string File, string Text);
+
+    internal sealed record StateFile(IReadOnlyList<StateEntry> Resources, IReadOnlyDictionary<string, string> Texts);
+}

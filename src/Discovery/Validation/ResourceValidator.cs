@@ -1,0 +1,129 @@
+using System.Net;
+using Sluice.Discovery.Model;
+
+namespace Sluice.Discovery.Validation;
+
+/// <summary>
+/// Everything that can be checked on one resource alone. Checks that need other resources (references,
+/// delegation, domain conflicts) live in <see cref="CrossResourceValidator"/>.
+/// </summary>
+public static class ResourceValidator
+{
+    public static IReadOnlyList<Diagnostic> Validate(Resource resource)
+    {
+        var diagnostics = new ResourceDiagnostics(resource);
+        switch (resource)
+        {
+            case VirtualService virtualService:
+                ValidateVirtualService(virtualService.Spec, diagnostics);
+                break;
+            case RouteTable routeTable:
+                RouteValidator.ValidateRoutes(routeTable.Spec.Routes, "routes", diagnostics);
+                break;
+            case Upstream upstream:
+                ValidateUpstream(upstream.Spec, diagnostics);
+                break;
+            case UpstreamGroup group:
+                RouteValidator.ValidateWeightedDestinations(group.Spec.Destinations, "destinations", diagnostics);
+                break;
+            case Gateway gateway:
+                ValidateGateway(gateway.Spec, diagnostics);
+                break;
+        }
+
+        if (resource.Metadata.Name.Length > 253 || resource.Metadata.Name.AsSpan().ContainsAny(" /\\\r\n\0"))
+        {
+            diagnostics.Error("metadata.name", $"'{resource.Metadata.Name}' is not a valid resource name");
+        }
+
+        return diagnostics.Items;
+    }
+
+    private static void ValidateVirtualService(VirtualServiceSpec spec, ResourceDiagnostics diagnostics)
+    {
+        var seen = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < spec.VirtualHost.Domains.Count; i++)
+        {
+            var domain = spec.VirtualHost.Domains[i];
+            var path = $"virtualHost.domains[{i}]";
+            if (DomainRules.Problem(domain) is { } problem)
+            {
+                diagnostics.Error(path, problem);
+            }
+            else if (!seen.TryAdd(domain, i))
+            {
+                diagnostics.Error(path, $"domain '{domain}' is listed twice (also at domains[{seen[domain]}])");
+            }
+        }
+
+        RouteValidator.ValidateRoutes(spec.VirtualHost.Routes, "virtualHost.routes", diagnostics);
+
+        if (spec.SslConfig is { } ssl)
+        {
+            if (ssl.SslFiles is null)
+            {
+                diagnostics.Error("sslConfig", "sslConfig needs sslFiles (tlsCert and tlsKey); secretRef arrives with the Kubernetes controller");
+            }
+            else
+            {
+                foreach (var (field, file) in new[] { ("tlsCert", ssl.SslFiles.TlsCert), ("tlsKey", ssl.SslFiles.TlsKey) })
+                {
+                    if (!File.Exists(file))
+                    {
+                        diagnostics.Error($"sslConfig.sslFiles.{field}", $"file '{file}' does not exist");
+                    }
+                }
+
+                if (ssl.SslFiles.RootCa is not null)
+                {
+                    diagnostics.Error("sslConfig.sslFiles.rootCa", "client certificate verification (rootCa) is not supported by Sluice yet; remove it or the virtual service would accept clients it should refuse");
+                }
+            }
+
+            for (var i = 0; i < ssl.SniDomains.Count; i++)
+            {
+                if (DomainRules.Problem(ssl.SniDomains[i]) is { } problem)
+                {
+                    diagnostics.Error($"sslConfig.sniDomains[{i}]", problem);
+                }
+            }
+        }
+    }
+
+    private static void ValidateUpstream(UpstreamSpec spec, ResourceDiagnostics diagnostics)
+    {
+        if (spec.Static is null)
+        {
+            diagnostics.Error(string.Empty, "an Upstream needs a type; Sluice supports 'static' (hosts and ports) for now");
+            return;
+        }
+
+        for (var i = 0; i < spec.Static.Hosts.Count; i++)
+        {
+            var host = spec.Static.Hosts[i];
+            var path = $"static.hosts[{i}]";
+            if (host.Port is 0 or > 65535)
+            {
+                diagnostics.Error($"{path}.port", $"port must be between 1 and 65535, got {host.Port}");
+            }
+
+            if (host.Addr.Length == 0 || host.Addr.AsSpan().ContainsAny(" /\\?#@\r\n\0"))
+            {
+                diagnostics.Error($"{path}.addr", $"'{host.Addr}' is not a host name or IP address");
+            }
+        }
+    }
+
+    private static void ValidateGateway(GatewaySpec spec, ResourceDiagnostics diagnostics)
+    {
+        if (spec.BindPort is 0 or > 65535)
+        {
+            diagnostics.Error("bindPort", $"bindPort must be between 1 and 65535, got {spec.BindPort}");
+        }
+
+        if (spec.BindAddress != "localhost" && !IPAddress.TryParse(spec.BindAddress, out _))
+        {
+            diagnostics.Error("bindAddress", $"bindAddress '{spec.BindAddress}' is not an IP address");
+        }
+    }
+}

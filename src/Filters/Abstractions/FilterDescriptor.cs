@@ -1,0 +1,45 @@
+namespace Sluice.Filters;
+
+/// <summary>
+/// Describes one filter: its YAML option name (Gloo's field name under <c>options</c>), the type its slice of
+/// the schema binds to, its stage, how its options are validated and how they compile into a runtime filter.
+/// </summary>
+public abstract class FilterDescriptor
+{
+    /// <summary>The field name under a route's or virtual host's <c>options</c>, e.g. <c>prefixRewrite</c>.</summary>
+    public abstract string OptionName { get; }
+
+    /// <summary>The type the option's YAML binds to (a record, a string, a <see cref="TimeSpan"/>...).</summary>
+    public abstract Type OptionsType { get; }
+
+    public abstract FilterStage Stage { get; }
+
+    /// <summary>Whether the option may be set on a virtual host (otherwise only on routes).</summary>
+    public virtual bool AllowedOnVirtualHost => true;
+
+    /// <summary>Checks what the type system cannot: ranges, regexes, header values.</summary>
+    public virtual void Validate(object options, IOptionsDiagnostics diagnostics)
+    {
+    }
+
+    /// <summary>Builds the runtime filter; called once per snapshot per route, never on the request path.</summary>
+    public abstract HttpFilter Compile(object options);
+}
+
+/// <summary>A descriptor with a typed options record, so filters never cast.</summary>
+public abstract class FilterDescriptor<TOptions> : FilterDescriptor
+    where TOptions : notnull
+{
+    public sealed override Type OptionsType => typeof(TOptions);
+
+    public sealed override void Validate(object options, IOptionsDiagnostics diagnostics) =>
+        Validate((TOptions)options, diagnostics);
+
+    public sealed override HttpFilter Compile(object options) => Compile((TOptions)options);
+
+    protected virtual void Validate(TOptions options, IOptionsDiagnostics diagnostics)
+    {
+    }
+
+    protected abstract HttpFilter Compile(TOptions options);
+}

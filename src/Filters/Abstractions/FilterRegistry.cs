@@ -1,0 +1,31 @@
+using System.Collections.Frozen;
+using Sluice.Filters.Rewrite;
+using Sluice.Filters.Timeout;
+
+namespace Sluice.Filters;
+
+/// <summary>
+/// Every filter Sluice knows, by option name. Adding a filter is one folder plus one line here.
+/// </summary>
+public sealed class FilterRegistry
+{
+    private readonly FrozenDictionary<string, FilterDescriptor> _byOptionName;
+
+    public FilterRegistry(IEnumerable<FilterDescriptor> descriptors)
+    {
+        _byOptionName = descriptors.ToFrozenDictionary(d => d.OptionName, StringComparer.Ordinal);
+    }
+
+    public static FilterRegistry Default { get; } = new(
+    [
+        new PrefixRewriteFilterDescriptor(),
+        new RegexRewriteFilterDescriptor(),
+        new HostRewriteFilterDescriptor(),
+        new TimeoutFilterDescriptor(),
+    ]);
+
+    public IEnumerable<string> OptionNames => _byOptionName.Keys;
+
+    public bool TryGet(string optionName, out FilterDescriptor descriptor) =>
+        _byOptionName.TryGetValue(optionName, out descriptor!);
+}

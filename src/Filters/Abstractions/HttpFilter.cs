@@ -1,0 +1,18 @@
+namespace Sluice.Filters;
+
+/// <summary>
+/// One compiled, immutable filter instance in a route's chain. Compiled once per snapshot and shared by
+/// every request on that route, so it must keep no per-request state in fields.
+/// </summary>
+public abstract class HttpFilter
+{
+    public abstract FilterStage Stage { get; }
+
+    /// <summary>Runs before forwarding. Completes synchronously for most filters, hence ValueTask.</summary>
+    public virtual ValueTask<FilterVerdict> OnRequestAsync(ProxyExchange exchange) => new(FilterVerdict.Continue);
+
+    /// <summary>Runs when the upstream response headers are known, before they reach the client.</summary>
+    public virtual void OnResponseHeaders(ProxyExchange exchange)
+    {
+    }
+}

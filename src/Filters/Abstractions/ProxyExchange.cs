@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.Http;
+
+namespace Sluice.Filters;
+
+/// <summary>
+/// The per-request state a filter chain reads and shapes: what the gateway will send upstream.
+/// One instance per request; everything else a filter touches is immutable and shared.
+/// </summary>
+public sealed class ProxyExchange
+{
+    public ProxyExchange(HttpContext httpContext, string routePath, string routeName)
+    {
+        HttpContext = httpContext;
+        RoutePath = routePath;
+        UpstreamPath = routePath;
+        RouteName = routeName;
+    }
+
+    public HttpContext HttpContext { get; }
+
+    /// <summary>The normalized path used for matching and policy. Filters must not change it.</summary>
+    public string RoutePath { get; }
+
+    /// <summary>The path sent upstream (before the query string); rewrites change this.</summary>
+    public string UpstreamPath { get; set; }
+
+    /// <summary>The Host header sent upstream; null keeps the client's Host.</summary>
+    public string? UpstreamHost { get; set; }
+
+    /// <summary>The whole-request timeout (Envoy's route timeout); null means none.</summary>
+    public TimeSpan? Timeout { get; set; }
+
+    public string RouteName { get; }
+
+    /// <summary>
+    /// How many leading characters of <see cref="RoutePath"/> the winning matcher consumed: the prefix for a
+    /// prefix matcher, the whole path for exact and regex matchers. Envoy's prefix rewrite replaces exactly these.
+    /// </summary>
+    public int MatchedPathLength { get; set; }
+
+    /// <summary>The route's filters in stage order; the response side runs them in reverse.</summary>
+    public HttpFilter[] Chain { get; set; } = [];
+}

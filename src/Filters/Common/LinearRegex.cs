@@ -1,0 +1,53 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.RegularExpressions;
+
+namespace Sluice.Filters;
+
+/// <summary>
+/// The only way Sluice builds a regex from configuration: the non-backtracking engine (linear time in the input,
+/// as RE2 in Envoy), a size limit, and errors worded for the user. Nothing compiles a regex at request time.
+/// </summary>
+public static class LinearRegex
+{
+    /// <summary>Longer patterns are refused: RE2's program-size limit serves the same purpose in Envoy.</summary>
+    public const int MaxPatternLength = 2048;
+
+    public static bool TryCreate(
+        string pattern,
+        bool caseSensitive,
+        bool wholeString,
+        [NotNullWhen(true)] out Regex? regex,
+        [NotNullWhen(false)] out string? error)
+    {
+        regex = null;
+        if (pattern.Length > MaxPatternLength)
+        {
+            error = $"regex is {pattern.Length} characters long; the limit is {MaxPatternLength}";
+            return false;
+        }
+
+        var options = RegexOptions.NonBacktracking | RegexOptions.CultureInvariant;
+        if (!caseSensitive)
+        {
+            options |= RegexOptions.IgnoreCase;
+        }
+
+        try
+        {
+            var effective = wholeString ? $"^(?:{pattern})$" : pattern;
+            regex = new Regex(effective, options);
+            error = null;
+            return true;
+        }
+        catch (NotSupportedException ex)
+        {
+            error = $"regex '{pattern}' needs backtracking, which Sluice does not allow (no backreferences, lookarounds or atomic groups): {ex.Message}";
+            return false;
+        }
+        catch (ArgumentException ex)
+        {
+            error = $"invalid regex '{pattern}': {ex.Message}";
+            return false;
+        }
+    }
+}

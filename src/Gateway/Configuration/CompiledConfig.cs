@@ -1,0 +1,84 @@
+using System.Collections.Frozen;
+using System.Security.Cryptography.X509Certificates;
+using Sluice.Discovery.Snapshots;
+using Sluice.Gateway.Routing;
+
+namespace Sluice.Gateway.Configuration;
+
+/// <summary>
+/// Everything the request path reads, compiled from one resource snapshot and swapped in by one reference
+/// assignment. Immutable: a request holds the instance it started with until it ends.
+/// </summary>
+internal sealed class CompiledConfig
+{
+    public static CompiledConfig Empty { get; } = new(ResourceSnapshot.Empty, FrozenDictionary<int, CompiledListener>.Empty);
+
+    public CompiledConfig(ResourceSnapshot source, FrozenDictionary<int, CompiledListener> listeners)
+    {
+        Source = source;
+        Listeners = listeners;
+    }
+
+    public ResourceSnapshot Source { get; }
+
+    public long Version => Source.Version;
+
+    public FrozenDictionary<int, CompiledListener> Listeners { get; }
+}
+
+/// <summary>One listener: where it binds and what it serves.</summary>
+internal sealed class CompiledListener
+{
+    public required string Name { get; init; }
+
+    public required string BindAddress { get; init; }
+
+    public required int Port { get; init; }
+
+    public required bool Ssl { get; init; }
+
+    public required VirtualHostTable Hosts { get; init; }
+
+    public required ServerCertificates Certificates { get; init; }
+}
+
+/// <summary>SNI name to certificate for one TLS listener, with Envoy's domain precedence and a default.</summary>
+internal sealed class ServerCertificates(IReadOnlyList<(string Domain, X509Certificate2 Certificate)> byDomain, X509Certificate2? fallback)
+{
+    public static ServerCertificates None { get; } = new([], null);
+
+    private readonly FrozenDictionary<string, X509Certificate2> _exact = byDomain
+        .Where(d => !d.Domain.Contains('*'))
+        .GroupBy(d => d.Domain, StringComparer.OrdinalIgnoreCase)
+        .ToFrozenDictionary(g => g.Key, g => g.First().Certificate, StringComparer.OrdinalIgnoreCase);
+
+    private readonly (string Suffix, X509Certificate2 Certificate)[] _wildcards = [.. byDomain
+        .Where(d => d.Domain.StartsWith('*') && d.Domain.Length > 1)
+        .Select(d => (d.Domain[1..], d.Certificate))
+        .OrderByDescending(d => d.Item1.Length)];
+
+    public X509Certificate2? Fallback { get; } = fallback;
+
+    public X509Certificate2? Select(string? serverName)
+    {
+        if (string.IsNullOrEmpty(serverName))
+        {
+            return Fallback;
+        }
+
+        if (_exact.TryGetValue(serverName, out var certificate))
+        {
+            return certificate;
+        }
+
+        foreach (var (suffix, candidate) in _wildcards)
+        {
+            if (serverName.Length > suffix.Length && serverName.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
+            {
+                return candidate;
+            }
+        }
+
+        return Fallback;
+    }
+}

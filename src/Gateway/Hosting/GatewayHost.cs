@@ -1,0 +1,108 @@
+using Sluice.Discovery.Files;
+using Sluice.Discovery.Loading;
+using Sluice.Discovery.Snapshots;
+using Sluice.Filters;
+using Sluice.Gateway.Admin;
+using Sluice.Gateway.Configuration;
+using Sluice.Gateway.DataPlane;
+using Sluice.Gateway.Listeners;
+using Sluice.Gateway.Translation;
+
+namespace Sluice.Gateway;
+
+/// <summary>
+/// Composes the running gateway: the admin host (which owns the process lifetime and SIGTERM), the config store
+/// fed by the file watcher, and one Kestrel server per listener. Tests start exactly this, on loopback.
+/// </summary>
+internal static class GatewayHost
+{
+    public static WebApplication Build(GatewayRunOptions options, Action<ILoggingBuilder>? configureLogging = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "sluice", Args = [] });
+        builder.Logging.ClearProviders();
+        if (configureLogging is null)
+        {
+            builder.Logging.AddSimpleConsole(console =>
+            {
+                console.SingleLine = true;
+                console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+                console.UseUtcTimestamp = true;
+            });
+            builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+            builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+            builder.Logging.AddFilter("Yarp", LogLevel.Warning);
+        }
+        else
+        {
+            configureLogging(builder.Logging);
+        }
+
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.DrainTimeout + TimeSpan.FromSeconds(5));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(options.AdminEndpoint);
+        });
+
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(FilterRegistry.Default);
+        services.AddSingleton(sp => new ResourceFileLoader(sp.GetRequiredService<FilterRegistry>()));
+        services.AddSingleton(sp => new ConfigFileScanner(options.ConfigPaths, sp.GetRequiredService<ResourceFileLoader>()));
+        services.AddSingleton(sp =>
+        {
+            var lastGood = LastGoodResources.Load(options.StateDirectory, sp.GetRequiredService<ResourceFileLoader>(), out var problem);
+            var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Sluice.State");
+            StartupLog.LastGoodLoaded(logger, lastGood.Count, options.StateDirectory, problem ?? "ok");
+            return lastGood;
+        });
+        services.AddSingleton<UpstreamInvokerPool>();
+        services.AddSingleton<CertificateCache>();
+        services.AddSingleton<ConfigTranslator>();
+        services.AddSingleton(sp => new ConfigStore(
+            sp.GetRequiredService<ConfigFileScanner>(),
+            sp.GetRequiredService<LastGoodResources>(),
+            sp.GetRequiredService<ConfigTranslator>(),
+            options.StateDirectory,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ConfigStore>>()));
+        services.AddHttpForwarder();
+        services.AddSingleton<ProxyRequestHandler>();
+        services.AddSingleton<ListenerManager>();
+        services.AddHostedService(sp => sp.GetRequiredService<ListenerManager>());
+        services.AddHostedService<ConfigReloadService>();
+
+        var app = builder.Build();
+        AdminEndpoints.Map(app);
+        return app;
+    }
+}
+
+/// <summary>Reloads the configuration when the watched files change.</summary>
+internal sealed class ConfigReloadService(ConfigFileScanner scanner, ConfigStore store, TimeProvider time, GatewayRunOptions options) : IHostedService, IDisposable
+{
+    private ConfigDirectoryWatcher? _watcher;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _watcher = new ConfigDirectoryWatcher(scanner, time, options.ReloadQuietPeriod, options.ReloadPollInterval);
+        _watcher.Changed += () => store.Rebuild("files changed");
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        _watcher?.Dispose();
+        _watcher = null;
+        return Task.CompletedTask;
+    }
+
+    public void Dispose() => _watcher?.Dispose();
+}
+
+internal static partial class StartupLog
+{
+    [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Loaded {Count} last good resources from {Directory} ({Outcome})")]
+    public static partial void LastGoodLoaded(ILogger logger, int count, string directory, string outcome);
+}

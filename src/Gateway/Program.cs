@@ -1,0 +1,70 @@
+using System.CommandLine;
+using System.Net;
+using Sluice.Gateway;
+using Sluice.Gateway.Cli;
+
+var configOption = new Option<string[]>("--config", "-c")
+{
+    Description = "A directory or file of YAML resources; repeat for several. Default: config/",
+    AllowMultipleArgumentsPerToken = false,
+};
+var stateOption = new Option<string>("--state-dir")
+{
+    Description = "Where the last good configuration is kept across restarts. Default: $SLUICE_STATE_DIR or .sluice-state",
+};
+var adminOption = new Option<string>("--admin")
+{
+    Description = "HOST:PORT of the admin listener (healthz, readyz, admin/config). Default: 127.0.0.1:19000",
+    DefaultValueFactory = _ => "127.0.0.1:19000",
+};
+var run = new Command("run", "Serve the configuration and reload it whenever a file changes.") { configOption, stateOption, adminOption };
+run.SetAction(async (parse, cancellation) =>
+{
+    var admin = parse.GetValue(adminOption)!;
+    if (!IPEndPoint.TryParse(admin.Replace("localhost", "127.0.0.1", StringComparison.Ordinal), out var adminEndpoint) || adminEndpoint.Port == 0)
+    {
+        Console.Error.WriteLine($"--admin: '{admin}' is not HOST:PORT (for example 127.0.0.1:19000)");
+        return 2;
+    }
+
+    var configs = parse.GetValue(configOption) is { Length: > 0 } given ? given : ["config"];
+    var state = parse.GetValue(stateOption) ?? Environment.GetEnvironmentVariable("SLUICE_STATE_DIR") ?? ".sluice-state";
+    var options = new GatewayRunOptions { ConfigPaths = configs, StateDirectory = Path.GetFullPath(state), AdminEndpoint = adminEndpoint };
+    await using var app = GatewayHost.Build(options);
+    await app.RunAsync(cancellation).ConfigureAwait(false);
+    return 0;
+});
+
+var pathsArgument = new Argument<string[]>("PATH") { Description = "YAML files or directories to validate", Arity = ArgumentArity.OneOrMore };
+var validate = new Command("validate", "Check YAML resources offline; exit 0 when valid (warnings allowed), 1 on errors, 2 on bad usage.") { pathsArgument };
+validate.SetAction(parse => ValidateCommand.Run(parse.GetValue(pathsArgument)!, Console.Out));
+
+var listenOption = new Option<string>("--listen") { Description = "HOST:PORT to listen on", DefaultValueFactory = _ => "127.0.0.1:9090" };
+var nameOption = new Option<string>("--name") { Description = "A name echoed in every response", DefaultValueFactory = _ => "demo" };
+var demo = new Command("demo-backend", "Run a small echo server that answers with what it received (for trying the example config).") { listenOption, nameOption };
+demo.SetAction(async (parse, cancellation) =>
+{
+    var listen = parse.GetValue(listenOption)!;
+    if (!IPEndPoint.TryParse(listen, out var endpoint) || endpoint.Port == 0)
+    {
+        Console.Error.WriteLine($"--listen: '{listen}' is not HOST:PORT");
+        return 2;
+    }
+
+    return await DemoBackend.RunAsync(endpoint, parse.GetValue(nameOption)!, cancellation).ConfigureAwait(false);
+});
+
+var root = new RootCommand("Sluice: an edge API gateway on Kestrel and YARP, configured with Gloo-style YAML.") { run, validate, demo };
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    foreach (var error in parsed.Errors)
+    {
+        Console.Error.WriteLine(error.Message);
+    }
+
+    Console.Error.WriteLine("Run 'sluice --help' for usage.");
+    return 2;
+}
+
+return await parsed.InvokeAsync().ConfigureAwait(false);

@@ -1,0 +1,246 @@
+using System.Collections.Frozen;
+using System.Text;
+using Sluice.Discovery.Graph;
+using Sluice.Discovery.Model;
+using Sluice.Discovery.Snapshots;
+using Sluice.Filters;
+using Sluice.Gateway.Configuration;
+using Sluice.Gateway.DataPlane;
+using Sluice.Gateway.Routing;
+using Yarp.ReverseProxy.Forwarder;
+using Route = Sluice.Discovery.Model.Route;
+
+namespace Sluice.Gateway.Translation;
+
+/// <summary>
+/// Translates a validated snapshot into what the request path runs: per listener a virtual host table, per virtual
+/// host its routes with delegation flattened in place, options merged and filters compiled by stage. All the
+/// semantics live here; the request path only executes the result. Deviation from the design's first draft: the
+/// output is Sluice's own route table driving YARP's <see cref="IHttpForwarder"/> directly, not an IProxyConfig,
+/// because YARP's config routing is endpoint routing (case-insensitive templates, whole-update rejection).
+/// </summary>
+internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPool invokers, CertificateCache certificates)
+{
+    public CompiledConfig Translate(ResourceSnapshot snapshot)
+    {
+        var index = snapshot.Effective;
+        var clusters = new Dictionary<ResourceId, UpstreamCluster>();
+        var listeners = new Dictionary<int, CompiledListener>();
+        foreach (var assignment in ListenerPlan.Assign(index))
+        {
+            var domains = new List<(string, CompiledVirtualHost)>();
+            var sni = new List<(string, System.Security.Cryptography.X509Certificates.X509Certificate2)>();
+            System.Security.Cryptography.X509Certificates.X509Certificate2? fallback = null;
+            foreach (var virtualService in assignment.VirtualServices)
+            {
+                var compiled = CompileVirtualHost(virtualService, index, clusters);
+                var vsDomains = virtualService.Spec.VirtualHost.Domains.Count == 0 ? ["*"] : virtualService.Spec.VirtualHost.Domains;
+                domains.AddRange(vsDomains.Select(domain => (domain, compiled)));
+                if (assignment.Ssl && virtualService.Spec.SslConfig?.SslFiles is { } files && certificates.TryLoad(files.TlsCert, files.TlsKey, out var certificate))
+                {
+                    fallback ??= certificate;
+                    var names = virtualService.Spec.SslConfig.SniDomains.Count > 0 ? virtualService.Spec.SslConfig.SniDomains : vsDomains;
+                    sni.AddRange(names.Select(name => (name, certificate)));
+                }
+            }
+
+            listeners.TryAdd(assignment.Port, new CompiledListener
+            {
+                Name = assignment.Name,
+                BindAddress = assignment.BindAddress,
+                Port = assignment.Port,
+                Ssl = assignment.Ssl,
+                Hosts = new VirtualHostTable(domains),
+                Certificates = assignment.Ssl ? new ServerCertificates(sni, fallback) : ServerCertificates.None,
+            });
+        }
+
+        return new CompiledConfig(snapshot, listeners.ToFrozenDictionary());
+    }
+
+    private CompiledVirtualHost CompileVirtualHost(VirtualService virtualService, ResourceIndex index, Dictionary<ResourceId, UpstreamCluster> clusters)
+    {
+        var routes = new List<CompiledRoute>();
+        var hostOptions = MergedOptions.Empty.Overlay(virtualService.Spec.VirtualHost.Options, $"{Describe(virtualService)} virtualHost.options");
+        var context = new FlattenContext(index, clusters, routes, [virtualService.Id]);
+        AddRoutes(context, virtualService, virtualService.Spec.VirtualHost.Routes, "virtualHost.routes", hostOptions, parentPrefixes: []);
+        return new CompiledVirtualHost($"{virtualService.Namespace}/{virtualService.Metadata.Name}", [.. routes]);
+    }
+
+    private void AddRoutes(FlattenContext context, Resource owner, IReadOnlyList<Route> routes, string path, MergedOptions inherited, string[] parentPrefixes)
+    {
+        for (var i = 0; i < routes.Count; i++)
+        {
+            var route = routes[i];
+            var routePath = $"{path}[{i}]";
+            var options = inherited.Overlay(route.Options, $"{Describe(owner)} {routePath}.options");
+            if (route.DelegateAction is { } delegation)
+            {
+                var prefixes = route.Matchers.Count == 0 ? ["/"] : route.Matchers.Select(m => m.Prefix ?? "/").ToArray();
+                foreach (var target in DelegationResolver.Targets(delegation, owner.Namespace, context.Index))
+                {
+                    if (context.Index.Get<RouteTable>(target) is not { } table || context.Chain.Contains(target))
+                    {
+                        continue;
+                    }
+
+                    context.Chain.Add(target);
+                    AddRoutes(context, table, table.Spec.Routes, "routes", options, prefixes);
+                    context.Chain.RemoveAt(context.Chain.Count - 1);
+                }
+
+                continue;
+            }
+
+            var name = route.Name ?? $"{owner.Namespace}/{owner.Metadata.Name}/{routePath}";
+            var chain = CompileFilters(options);
+            context.Routes.Add(new CompiledRoute
+            {
+                Name = name,
+                Provenance = $"{Describe(owner)} {routePath}",
+                Conditions = CompileConditions(route, parentPrefixes),
+                Target = CompileTarget(context, owner, route, options),
+                Filters = chain,
+            });
+        }
+    }
+
+    private static RouteCondition[] CompileConditions(Route route, string[] parentPrefixes)
+    {
+        var matchers = route.Matchers.Count == 0 ? [new Matcher { Prefix = "/" }] : route.Matchers;
+        return [.. matchers.Select(matcher => CompileCondition(matcher, parentPrefixes))];
+    }
+
+    private static RouteCondition CompileCondition(Matcher matcher, string[] parentPrefixes)
+    {
+        var caseSensitive = matcher.CaseSensitive ?? true;
+        var kind = matcher.Exact is not null ? PathMatchKind.Exact : matcher.Regex is not null ? PathMatchKind.Regex : PathMatchKind.Prefix;
+        var pathRegex = kind == PathMatchKind.Regex && LinearRegex.TryCreate(matcher.Regex!, caseSensitive, wholeString: true, out var compiled, out _) ? compiled : null;
+        return new RouteCondition
+        {
+            PathKind = kind,
+            Path = matcher.Exact ?? matcher.Regex ?? matcher.Prefix ?? "/",
+            PathRegex = pathRegex,
+            CaseSensitive = caseSensitive,
+            Methods = [.. matcher.Methods],
+
+            // Prefix and exact children are already checked to lie under the parent; regex children are guarded.
+            ParentPrefixes = kind == PathMatchKind.Regex ? parentPrefixes : [],
+            Headers = [.. matcher.Headers.Select(h => new HeaderCondition(
+                h.Name,
+                h.Value,
+                h.Regex && LinearRegex.TryCreate(h.Value ?? string.Empty, caseSensitive: true, wholeString: true, out var headerRegex, out _) ? headerRegex : null,
+                h.InvertMatch))],
+            QueryParameters = [.. matcher.QueryParameters.Select(q => new QueryCondition(
+                q.Name,
+                q.Value,
+                q.Regex && LinearRegex.TryCreate(q.Value ?? string.Empty, caseSensitive: true, wholeString: true, out var queryRegex, out _) ? queryRegex : null))],
+        };
+    }
+
+    private RouteTarget CompileTarget(FlattenContext context, Resource owner, Route route, MergedOptions options)
+    {
+        if (route.DirectResponseAction is { } direct)
+        {
+            return new DirectResponseTarget((int)direct.Status, Encoding.UTF8.GetBytes(direct.Body ?? string.Empty));
+        }
+
+        if (route.RedirectAction is { } redirect)
+        {
+            return new RedirectTarget(redirect);
+        }
+
+        var action = route.RouteAction!;
+        if (action.Single is { } single)
+        {
+            return new ForwardTarget([new WeightedCluster(Cluster(context, single.Upstream!.Resolve(ResourceKind.Upstream, owner.Namespace)), 1, null)]);
+        }
+
+        IReadOnlyList<WeightedDestination> destinations;
+        string destinationOwnerNamespace;
+        if (action.Multi is { } multi)
+        {
+            destinations = multi.Destinations;
+            destinationOwnerNamespace = owner.Namespace;
+        }
+        else
+        {
+            var groupId = action.UpstreamGroup!.Resolve(ResourceKind.UpstreamGroup, owner.Namespace);
+            var group = context.Index.Get<UpstreamGroup>(groupId);
+            destinations = group?.Spec.Destinations ?? [];
+            destinationOwnerNamespace = group?.Namespace ?? owner.Namespace;
+            if (group is null)
+            {
+                return new ForwardTarget([new WeightedCluster(EmptyCluster($"{groupId.Namespace}/{groupId.Name} (missing UpstreamGroup)"), 1, null)]);
+            }
+        }
+
+        var weighted = new List<WeightedCluster>();
+        for (var d = 0; d < destinations.Count; d++)
+        {
+            var destination = destinations[d];
+            if (destination.Weight == 0)
+            {
+                continue;
+            }
+
+            var destinationFilters = destination.Options.IsEmpty ? null
+                : CompileFilters(options.Overlay(destination.Options, $"{Describe(owner)} destinations[{d}].options"));
+            weighted.Add(new WeightedCluster(
+                Cluster(context, destination.Destination.Upstream!.Resolve(ResourceKind.Upstream, destinationOwnerNamespace)),
+                destination.Weight,
+                destinationFilters));
+        }
+
+        return new ForwardTarget([.. weighted]);
+    }
+
+    private HttpFilter[] CompileFilters(MergedOptions options)
+    {
+        var chain = new List<HttpFilter>(options.Values.Count);
+        foreach (var (name, option) in options.Values)
+        {
+            if (filters.TryGet(name, out var descriptor))
+            {
+                chain.Add(descriptor.Compile(option.Value));
+            }
+        }
+
+        return [.. chain.OrderBy(f => f.Stage)];
+    }
+
+    private UpstreamCluster Cluster(FlattenContext context, ResourceId id)
+    {
+        if (context.Clusters.TryGetValue(id, out var existing))
+        {
+            return existing;
+        }
+
+        var name = $"{id.Namespace}/{id.Name}";
+        var upstream = context.Index.Get<Upstream>(id);
+        var cluster = upstream?.Spec.Static is { } hosts
+            ? new UpstreamCluster(name, [.. hosts.Hosts.Select(host => Endpoint(upstream.Spec, hosts, host))], RequestConfigFor(upstream.Spec))
+            : EmptyCluster(name);
+        context.Clusters[id] = cluster;
+        return cluster;
+    }
+
+    private UpstreamEndpoint Endpoint(UpstreamSpec spec, StaticUpstream hosts, StaticHost host)
+    {
+        var tls = hosts.UseTls || spec.SslConfig is not null;
+        var address = host.Addr.Contains(':') && !host.Addr.StartsWith('[') ? $"[{host.Addr}]" : host.Addr;
+        var sni = spec.SslConfig?.Sni ?? host.SniAddr ?? (tls && !System.Net.IPAddress.TryParse(host.Addr, out _) ? host.Addr : null);
+        var settings = new UpstreamConnectionSettings(tls, sni, spec.SslConfig?.InsecureSkipVerify ?? false);
+        return new UpstreamEndpoint($"{(tls ? "https" : "http")}://{address}:{host.Port}/", invokers.Get(settings));
+    }
+
+    private static ForwarderRequestConfig RequestConfigFor(UpstreamSpec spec) => spec.UseHttp2
+        ? new ForwarderRequestConfig { Version = System.Net.HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact }
+        : new ForwarderRequestConfig { Version = System.Net.HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
+
+    private static UpstreamCluster EmptyCluster(string name) => new(name, [], ForwarderRequestConfig.Empty);
+
+    private static string Describe(Resource resource) => $"{resource.Kind} {resource.Namespace}/{resource.Metadata.Name}";
+
+    private sealed record FlattenContext(ResourceIndex Index, Dictionary<ResourceId, UpstreamCluster> Clusters, List<CompiledRoute> Routes, List<ResourceId> Chain);
+}
