@@ -7,15 +7,20 @@ public sealed class ResourceIndex
 {
     private readonly Dictionary<ResourceId, Resource> _byId;
 
-    public ResourceIndex(IEnumerable<Resource> resources)
+    /// <param name="defined">Every resource the sources define, served or not, so that a reference to a rejected
+    /// resource can say so instead of "does not exist". Defaults to the indexed resources.</param>
+    public ResourceIndex(IEnumerable<Resource> resources, IReadOnlySet<ResourceId>? defined = null)
     {
         _byId = resources.ToDictionary(r => r.Id);
+        Defined = defined ?? _byId.Keys.ToHashSet();
         VirtualServices = Sorted<VirtualService>();
         RouteTables = Sorted<RouteTable>();
         Gateways = Sorted<Gateway>();
     }
 
     public IReadOnlyCollection<Resource> All => _byId.Values;
+
+    public IReadOnlySet<ResourceId> Defined { get; }
 
     public IReadOnlyList<VirtualService> VirtualServices { get; }
 

@@ -28,9 +28,10 @@ public static class SnapshotBuilder
         KeepLastGoodOfUnreadableFiles(files, lastGood, reasons, origins, candidates);
 
         var incumbents = IncumbentDomains(previous);
+        var defined = origins.Keys.ToHashSet();
         while (true)
         {
-            var index = new ResourceIndex(candidates.Values.Select(c => c.Resource));
+            var index = new ResourceIndex(candidates.Values.Select(c => c.Resource), defined);
             var problems = CrossResourceValidator.Validate(index, incumbents);
             var changed = false;
             var problemsById = problems.GroupBy(p => p.Id).ToDictionary(g => g.Key, g => g.ToList());

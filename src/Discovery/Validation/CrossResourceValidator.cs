@@ -17,6 +17,7 @@ public sealed record CrossResourceProblem(ResourceId Id, Diagnostic Diagnostic, 
 /// </summary>
 public static class CrossResourceValidator
 {
+
     /// <param name="incumbentDomains">
     /// Which virtual service served each (listener, domain) in the last snapshot. In a conflict the incumbent keeps the
     /// domain and only the newcomer is rejected, so a new mistake never takes down what already serves.
@@ -90,7 +91,7 @@ public static class CrossResourceValidator
                 if (table is null)
                 {
                     problems.Add(new(owner.Id, ResourceDiagnostics.Create(owner, DiagnosticSeverity.Error, $"{routePath}.delegateAction",
-                        $"RouteTable {target.Namespace}/{target.Name} does not exist"), Blocking: false));
+                        Missing(index, target)), Blocking: false));
                     continue;
                 }
 
@@ -148,7 +149,7 @@ public static class CrossResourceValidator
             if (!index.Contains(id))
             {
                 problems.Add(new(owner.Id, ResourceDiagnostics.Create(owner, DiagnosticSeverity.Error, $"{path}.upstreamGroup",
-                    $"UpstreamGroup {id.Namespace}/{id.Name} does not exist"), Blocking: false));
+                    Missing(index, id)), Blocking: false));
             }
         }
     }
@@ -164,9 +165,13 @@ public static class CrossResourceValidator
         if (!index.Contains(id))
         {
             problems.Add(new(owner.Id, ResourceDiagnostics.Create(owner, DiagnosticSeverity.Error, path,
-                $"Upstream {id.Namespace}/{id.Name} does not exist"), Blocking: false));
+                Missing(index, id)), Blocking: false));
         }
     }
+
+    private static string Missing(ResourceIndex index, ResourceId id) => index.Defined.Contains(id)
+        ? $"{id.Kind} {id.Namespace}/{id.Name} is rejected (see its own status), so this reference cannot be served"
+        : $"{id.Kind} {id.Namespace}/{id.Name} does not exist";
 
     private static void CheckListeners(ResourceIndex index, IReadOnlyDictionary<(int Port, string Domain), ResourceId> incumbentDomains, List<CrossResourceProblem> problems)
     {

@@ -15,4 +15,7 @@ public abstract class HttpFilter
     public virtual void OnResponseHeaders(ProxyExchange exchange)
     {
     }
+
+    /// <summary>A one-line description of this filter and its settings, for inspect and golden files.</summary>
+    public virtual string Describe() => GetType().Name;
 }

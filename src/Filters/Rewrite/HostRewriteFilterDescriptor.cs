@@ -26,6 +26,8 @@ internal sealed class HostRewriteFilter(string host) : HttpFilter
 {
     public override FilterStage Stage => FilterStage.Route;
 
+    public override string Describe() => $"hostRewrite {host}";
+
     public override ValueTask<FilterVerdict> OnRequestAsync(ProxyExchange exchange)
     {
         exchange.UpstreamHost = host;

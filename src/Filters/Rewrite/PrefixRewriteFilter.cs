@@ -6,6 +6,8 @@ internal sealed class PrefixRewriteFilter(string replacement) : HttpFilter
 
     public string Replacement { get; } = replacement;
 
+    public override string Describe() => $"prefixRewrite {Replacement}";
+
     public override ValueTask<FilterVerdict> OnRequestAsync(ProxyExchange exchange)
     {
         var path = exchange.RoutePath;

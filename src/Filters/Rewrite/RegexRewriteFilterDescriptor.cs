@@ -66,6 +66,8 @@ internal sealed class RegexRewriteFilter(Regex pattern, string substitution) : H
 {
     public override FilterStage Stage => FilterStage.Route;
 
+    public override string Describe() => $"regexRewrite {pattern} -> {substitution}";
+
     public override ValueTask<FilterVerdict> OnRequestAsync(ProxyExchange exchange)
     {
         var rewritten = pattern.Replace(exchange.UpstreamPath, substitution);

@@ -25,6 +25,8 @@ internal sealed class TimeoutFilter(TimeSpan? timeout) : HttpFilter
 {
     public override FilterStage Stage => FilterStage.Route;
 
+    public override string Describe() => timeout is { } value ? $"timeout {value.TotalMilliseconds}ms" : "timeout disabled";
+
     public override ValueTask<FilterVerdict> OnRequestAsync(ProxyExchange exchange)
     {
         exchange.Timeout = timeout;

@@ -4,9 +4,9 @@ namespace Sluice.Gateway.Routing;
 
 /// <summary>
 /// Picks the virtual host for a Host header with Envoy's precedence: exact, then the longest <c>*suffix</c>, then the
-/// longest <c>prefix*</c>, then <c>*</c>. Host matching is case-insensitive. A Host with a port is first matched as
-/// written (so a domain may name a port, as in Envoy); when that finds nothing and the port is the listener's own,
-/// it is matched again without the port (Envoy's <c>strip_matching_host_port</c>), so <c>curl host:8080</c> works.
+/// longest <c>prefix*</c>, then <c>*</c>. Host matching is case-insensitive. When the Host's port is the listener's
+/// own it is matched without the port first (Envoy's <c>strip_matching_host_port</c>), so <c>curl host:8080</c>
+/// finds <c>host</c>; any other port is matched as written, so a domain may name a port, as in Envoy.
 /// </summary>
 internal sealed class VirtualHostTable
 {
@@ -50,19 +50,17 @@ internal sealed class VirtualHostTable
 
     public CompiledVirtualHost? Find(string host, int listenerPort)
     {
-        var found = FindExactly(host);
-        if (found is not null)
-        {
-            return found;
-        }
-
         var colon = host.LastIndexOf(':');
         if (colon > 0 && host[^1] != ']' && IsPort(host.AsSpan(colon + 1), listenerPort))
         {
-            found = FindExactly(host[..colon]);
+            // Envoy's strip_matching_host_port: the listener's own port says nothing about the virtual host.
+            if (FindExactly(host[..colon]) is { } withoutPort)
+            {
+                return withoutPort;
+            }
         }
 
-        return found ?? _any;
+        return FindExactly(host) ?? _any;
     }
 
     private CompiledVirtualHost? FindExactly(string host)
