@@ -16,6 +16,12 @@ public abstract class HttpFilter
     {
     }
 
+    /// <summary>
+    /// Runs after the upstream response body has been copied to the client (or the gateway's own response written),
+    /// in reverse stage order: where a filter that replaced the response body feature to buffer it writes the result.
+    /// </summary>
+    public virtual ValueTask OnResponseCompletedAsync(ProxyExchange exchange) => ValueTask.CompletedTask;
+
     /// <summary>A one-line description of this filter and its settings, for inspect and golden files.</summary>
     public virtual string Describe() => GetType().Name;
 }

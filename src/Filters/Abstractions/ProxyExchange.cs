@@ -8,13 +8,25 @@ namespace Sluice.Filters;
 /// </summary>
 public sealed class ProxyExchange
 {
+    private Dictionary<HttpFilter, object>? _filterState;
+
     public ProxyExchange(HttpContext httpContext, string routePath, string routeName)
     {
         HttpContext = httpContext;
         RoutePath = routePath;
         UpstreamPath = routePath;
         RouteName = routeName;
+        StartTime = DateTimeOffset.UtcNow;
     }
+
+    /// <summary>When the gateway started handling the request.</summary>
+    public DateTimeOffset StartTime { get; init; }
+
+    /// <summary>The matched virtual host (<c>namespace/name</c> of its VirtualService).</summary>
+    public string VirtualHostName { get; init; } = string.Empty;
+
+    /// <summary>The upstream chosen for this request (<c>namespace/name</c>), or null for routes that do not forward.</summary>
+    public string? UpstreamName { get; set; }
 
     public HttpContext HttpContext { get; }
 
@@ -40,4 +52,13 @@ public sealed class ProxyExchange
 
     /// <summary>The route's filters in stage order; the response side runs them in reverse.</summary>
     public HttpFilter[] Chain { get; set; } = [];
+
+    /// <summary>
+    /// State a filter keeps for this request between its request and response sides (filters are shared by every
+    /// request, so they must not keep it in fields). Allocated only when a filter uses it.
+    /// </summary>
+    public T? GetState<T>(HttpFilter filter)
+        where T : class => _filterState is not null && _filterState.TryGetValue(filter, out var state) ? (T)state : null;
+
+    public void SetState(HttpFilter filter, object state) => (_filterState ??= [])[filter] = state;
 }

@@ -39,12 +39,7 @@ internal sealed class ForwardingTransformer : HttpTransformer
         var result = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken).ConfigureAwait(false);
         if (proxyResponse is not null)
         {
-            var exchange = httpContext.Features.Get<ProxyExchange>()!;
-            var filters = exchange.Chain;
-            for (var i = filters.Length - 1; i >= 0; i--)
-            {
-                filters[i].OnResponseHeaders(exchange);
-            }
+            ProxyRequestHandler.RunResponseFilters(httpContext.Features.Get<ProxyExchange>()!);
         }
 
         return result;

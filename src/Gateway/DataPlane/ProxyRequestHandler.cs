@@ -50,26 +50,15 @@ internal sealed partial class ProxyRequestHandler(ConfigStore store, IHttpForwar
             return;
         }
 
-        switch (route.Target)
+        var picked = (route.Target as ForwardTarget)?.Pick();
+        var chain = picked?.Filters ?? route.Filters;
+        var exchange = new ProxyExchange(context, path, route.Name)
         {
-            case ForwardTarget forward:
-                await ForwardAsync(context, route, forward, path, matchedLength).ConfigureAwait(false);
-                break;
-            case DirectResponseTarget direct:
-                await WriteAsync(context, direct.Status, direct.Body).ConfigureAwait(false);
-                break;
-            case RedirectTarget redirect:
-                context.Response.StatusCode = redirect.Status;
-                context.Response.Headers.Location = RedirectLocation.Build(redirect.Action, request, path, matchedLength, listener.Ssl);
-                break;
-        }
-    }
-
-    private async Task ForwardAsync(HttpContext context, CompiledRoute route, ForwardTarget target, string path, int matchedLength)
-    {
-        var picked = target.Pick((uint)Random.Shared.Next());
-        var chain = picked.Filters ?? route.Filters;
-        var exchange = new ProxyExchange(context, path, route.Name) { MatchedPathLength = matchedLength, Chain = chain };
+            MatchedPathLength = matchedLength,
+            Chain = chain,
+            VirtualHostName = virtualHost!.Name,
+            UpstreamName = picked?.Cluster.Name,
+        };
         foreach (var filter in chain)
         {
             var verdict = await filter.OnRequestAsync(exchange).ConfigureAwait(false);
@@ -79,7 +68,41 @@ internal sealed partial class ProxyRequestHandler(ConfigStore store, IHttpForwar
             }
         }
 
-        var cluster = picked.Cluster;
+        switch (route.Target)
+        {
+            case ForwardTarget:
+                await ForwardAsync(context, exchange, picked!.Cluster).ConfigureAwait(false);
+                break;
+            case DirectResponseTarget direct:
+                context.Response.StatusCode = direct.Status;
+                RunResponseFilters(exchange);
+                await WriteAsync(context, direct.Status, direct.Body).ConfigureAwait(false);
+                break;
+            case RedirectTarget redirect:
+                context.Response.StatusCode = redirect.Status;
+                context.Response.Headers.Location = RedirectLocation.Build(redirect.Action, request, path, matchedLength, listener.Ssl);
+                RunResponseFilters(exchange);
+                break;
+        }
+
+        for (var i = chain.Length - 1; i >= 0; i--)
+        {
+            await chain[i].OnResponseCompletedAsync(exchange).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Response-side filters in reverse stage order, for responses the gateway produces itself.</summary>
+    internal static void RunResponseFilters(ProxyExchange exchange)
+    {
+        var chain = exchange.Chain;
+        for (var i = chain.Length - 1; i >= 0; i--)
+        {
+            chain[i].OnResponseHeaders(exchange);
+        }
+    }
+
+    private async Task ForwardAsync(HttpContext context, ProxyExchange exchange, UpstreamCluster cluster)
+    {
         var endpoint = cluster.NextEndpoint();
         if (endpoint is null)
         {

@@ -13,14 +13,14 @@ internal sealed class ForwardTarget(WeightedCluster[] clusters) : RouteTarget
 
     public WeightedCluster[] Clusters { get; } = clusters;
 
-    public WeightedCluster Pick(uint random)
+    public WeightedCluster Pick()
     {
         if (Clusters.Length == 1)
         {
             return Clusters[0];
         }
 
-        var point = random % _totalWeight;
+        var point = (uint)Random.Shared.NextInt64(_totalWeight);
         foreach (var candidate in Clusters)
         {
             if (point < candidate.Weight)
