@@ -15,6 +15,11 @@ internal static class GlooOptionCatalog
         "tracing", "stats", "retries", "faults", "shadowing", "lbHash", "upgrades", "envoyMetadata",
         "maxStreamDuration", "idleTimeout", "includeRequestAttemptCountInResponse", "includeAttemptCountInResponse",
         "appendXForwardedHost", "corsPolicyMergeSettings", "bufferPerRoute",
+
+        // Listener-level (httpGateway.options) settings of Gloo's HTTP connection manager.
+        "httpConnectionManagerSettings", "grpcWeb", "healthCheck", "grpcJsonTranscoder", "proxyLatency", "caching",
+        "leftmostXffAddress", "connectionLimit", "router", "sanitizeClusterHeader", "statefulSession", "tap",
+        "dynamicForwardProxy", "buffer", "gzip",
     ], StringComparer.Ordinal);
 
     private static readonly FrozenSet<string> Known = FrozenSet.ToFrozenSet(
@@ -23,7 +28,8 @@ internal static class GlooOptionCatalog
         "jwtProvidersStaged", "rbac", "waf", "dlp", "ratelimit", "ratelimitBasic", "ratelimitEarly", "ratelimitRegular",
         "rateLimitConfigs", "rateLimitEarlyConfigs", "rateLimitRegularConfigs", "ratelimitEarlyBasic",
         "ratelimitRegularBasic", "csrf", "autoHostRewrite", "hostRewriteHeader", "hostRewritePathRegex", "extProc",
-        "ai", "wasm", "extensions", "headerValidationSettings", "clusterHeader",
+        "ai", "wasm", "extensions", "headerValidationSettings", "clusterHeader", "networkLocalRatelimit",
+        "httpLocalRatelimit", "disableExtProc",
         .. WarningOnly,
     ], StringComparer.Ordinal);
 

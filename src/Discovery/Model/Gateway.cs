@@ -23,9 +23,11 @@ public sealed record GatewaySpec
     public IReadOnlyList<string> ProxyNames { get; init; } = [];
 }
 
-[GlooUnsupported(DiagnosticSeverity.Warning, "options")]
 public sealed record HttpGateway
 {
+    /// <summary>Options for all traffic on this listener: the outermost layer, under virtual host and route options.</summary>
+    public OptionSet Options { get; init; } = OptionSet.Empty;
+
     public IReadOnlyList<ResourceRef> VirtualServices { get; init; } = [];
 
     public IReadOnlyDictionary<string, string> VirtualServiceSelector { get; init; } = ObjectMeta.EmptyLabels;

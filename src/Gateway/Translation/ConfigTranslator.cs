@@ -8,6 +8,7 @@ using Sluice.Gateway.Configuration;
 using Sluice.Gateway.DataPlane;
 using Sluice.Gateway.Routing;
 using Yarp.ReverseProxy.Forwarder;
+using GatewayResource = Sluice.Discovery.Model.Gateway;
 using Route = Sluice.Discovery.Model.Route;
 
 namespace Sluice.Gateway.Translation;
@@ -33,7 +34,7 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
             System.Security.Cryptography.X509Certificates.X509Certificate2? fallback = null;
             foreach (var virtualService in assignment.VirtualServices)
             {
-                var compiled = CompileVirtualHost(virtualService, index, clusters);
+                var compiled = CompileVirtualHost(virtualService, assignment.Gateway, index, clusters);
                 var vsDomains = virtualService.Spec.VirtualHost.Domains.Count == 0 ? ["*"] : virtualService.Spec.VirtualHost.Domains;
                 domains.AddRange(vsDomains.Select(domain => (domain, compiled)));
                 if (assignment.Ssl && virtualService.Spec.SslConfig?.SslFiles is { } files && certificates.TryLoad(files.TlsCert, files.TlsKey, out var certificate))
@@ -58,10 +59,13 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
         return new CompiledConfig(snapshot, listeners.ToFrozenDictionary());
     }
 
-    private CompiledVirtualHost CompileVirtualHost(VirtualService virtualService, ResourceIndex index, Dictionary<ResourceId, UpstreamCluster> clusters)
+    private CompiledVirtualHost CompileVirtualHost(VirtualService virtualService, GatewayResource? gateway, ResourceIndex index, Dictionary<ResourceId, UpstreamCluster> clusters)
     {
         var routes = new List<CompiledRoute>();
-        var hostOptions = MergedOptions.Empty.Overlay(virtualService.Spec.VirtualHost.Options, $"{Describe(virtualService)} virtualHost.options");
+        var listenerOptions = gateway?.Spec.HttpGateway is { } http
+            ? MergedOptions.Empty.Overlay(http.Options, $"{Describe(gateway)} httpGateway.options")
+            : MergedOptions.Empty;
+        var hostOptions = listenerOptions.Overlay(virtualService.Spec.VirtualHost.Options, $"{Describe(virtualService)} virtualHost.options");
         var context = new FlattenContext(index, clusters, routes, [virtualService.Id]);
         AddRoutes(context, virtualService, virtualService.Spec.VirtualHost.Routes, "virtualHost.routes", hostOptions, parentPrefixes: []);
         return new CompiledVirtualHost($"{virtualService.Namespace}/{virtualService.Metadata.Name}", [.. routes]);
