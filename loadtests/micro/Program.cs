@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Sluice.Benchmarks.RoutingBenchmarks).Assembly).Run(args);
