@@ -1,4 +1,5 @@
 using Sluice.Discovery.Loading;
+using Sluice.Discovery.Model;
 
 namespace Sluice.Discovery.Files;
 
@@ -51,7 +52,7 @@ public sealed class ConfigFileScanner(IReadOnlyList<string> paths, ResourceFileL
                 continue;
             }
 
-            var loaded = loader.Load(file, text);
+            var loaded = LoadOrReport(file, text);
             next[file] = (info.Length, info.LastWriteTimeUtc, loaded);
             result.Add(loaded);
         }
@@ -80,6 +81,25 @@ public sealed class ConfigFileScanner(IReadOnlyList<string> paths, ResourceFileL
         }
 
         return hash.ToHashCode().ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// YamlDotNet throws InvalidOperationException instead of a YamlException on some malformed input (an unclosed
+    /// flow sequence followed by more block content). Whatever the loader throws is about this file's text alone, so it
+    /// becomes an unreadable file (its resources keep their last good versions), never a crashed reload or start-up.
+    /// </summary>
+    private LoadedFile LoadOrReport(string file, string text)
+    {
+        try
+        {
+            return loader.Load(file, text);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            var diagnostic = new Diagnostic(DiagnosticSeverity.Error, file, new SourcePosition(1, 1), "Document", "-", "-", string.Empty,
+                $"invalid YAML: the parser failed on this file ({ex.Message}); look for an unclosed bracket, brace or quote");
+            return new LoadedFile(file, text, [new LoadedDocument(null, null, [diagnostic])], Unreadable: true);
+        }
     }
 
     private IEnumerable<string> EnumerateFiles()

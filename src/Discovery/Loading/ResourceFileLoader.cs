@@ -114,26 +114,36 @@ public sealed class ResourceFileLoader
             return;
         }
 
+        // Binding diagnostics hold positions relative to this document's chunk; they are shifted once, below.
+        var local = YamlBinder.PositionOf(root);
         var diagnostics = new BindingDiagnostics();
         var apiVersion = ScalarValue(mapping, "apiVersion") ?? (glooLayoutForm ? ResourceKinds.ApiVersionFor(kind, gloo: true) : null);
-        var metadata = BindMetadata(mapping, diagnostics, where) ?? new ObjectMeta();
+        var metadata = BindMetadata(mapping, diagnostics, local) ?? new ObjectMeta();
         var name = string.IsNullOrEmpty(metadata.Name) ? layout?.Name : metadata.Name;
         var ns = metadata.Namespace ?? layout?.Namespace ?? ResourceDefaults.Namespace;
         metadata = metadata with { Name = name ?? string.Empty, Namespace = ns };
 
         if (apiVersion is null)
         {
-            diagnostics.Error("apiVersion", where, $"missing 'apiVersion'; use {ResourceKinds.SluiceApiVersion}");
+            diagnostics.Error("apiVersion", local, $"missing 'apiVersion'; use {ResourceKinds.SluiceApiVersion}");
         }
         else if (!ResourceKinds.IsAccepted(apiVersion, kind))
         {
-            diagnostics.Error("apiVersion", PositionOfKey(mapping, "apiVersion") ?? where,
+            diagnostics.Error("apiVersion", PositionOfKey(mapping, "apiVersion") ?? local,
                 $"apiVersion '{apiVersion}' does not serve {kind}; use {ResourceKinds.SluiceApiVersion} (or Gloo's {ResourceKinds.ApiVersionFor(kind, gloo: true)})");
         }
 
-        var specNode = glooLayoutForm ? SpecFromTopLevel(mapping) : SpecNode(mapping, diagnostics, where);
+        var specNode = glooLayoutForm ? SpecFromTopLevel(mapping) : SpecNode(mapping, diagnostics, local);
         var specType = SpecTypeOf(kind);
-        var spec = specNode is null ? Activator.CreateInstance(specType) : _binder.Bind(specNode, specType, string.Empty, diagnostics) ?? Activator.CreateInstance(specType);
+        // An empty spec must still meet the required fields, or 'spec:' alone would claim '*' on port 8080.
+        var spec = specNode is null ? Activator.CreateInstance(specType)
+            : specNode is YamlScalarNode { Value: null or "" or "~" or "null" } ? _binder.BindEmpty(specNode, specType, string.Empty, diagnostics)
+            : _binder.Bind(specNode, specType, string.Empty, diagnostics) ?? Activator.CreateInstance(specType);
+
+        if (string.IsNullOrEmpty(name))
+        {
+            diagnostics.Error("metadata.name", PositionOfKey(mapping, "metadata") ?? local, "missing required field 'name': every resource needs metadata.name");
+        }
 
         var id = string.IsNullOrEmpty(name) ? (ResourceId?)null : new ResourceId(kind, ns, name);
         if (id is null)
@@ -152,7 +162,7 @@ public sealed class ResourceFileLoader
     private static FieldPositions Shifted(FieldPositions positions, int firstLine) => firstLine == 1 ? positions : positions.ShiftLines(firstLine - 1);
 
     private static SourcePosition ShiftPosition(SourcePosition position, int firstLine, SourcePosition fallback) =>
-        position == default ? fallback : new SourcePosition(position.Line + firstLine - 1, position.Column);
+        position == default || position.Line == 0 ? fallback : new SourcePosition(position.Line + firstLine - 1, position.Column);
 
     private static LoadedDocument Problem(string path, SourcePosition where, string message) =>
         new(null, null, [new Diagnostic(DiagnosticSeverity.Error, path, where, "Document", "-", "-", string.Empty, message)]);

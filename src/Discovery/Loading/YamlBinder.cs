@@ -98,8 +98,17 @@ internal sealed class YamlBinder(FilterRegistry filters)
             return BindStringMap(node, path, diagnostics);
         }
 
+        if (underlying.IsGenericType && underlying.GetGenericTypeDefinition() == typeof(IReadOnlyDictionary<,>) && underlying.GetGenericArguments()[0] == typeof(string))
+        {
+            return BindRecordMap(node, underlying.GetGenericArguments()[1], path, diagnostics);
+        }
+
         return BindRecord(node, underlying, path, diagnostics);
     }
+
+    /// <summary>Binds an empty value (<c>spec:</c> with nothing after it) so that required fields are still reported.</summary>
+    public object BindEmpty(YamlNode emptyNode, Type type, string path, BindingDiagnostics diagnostics) =>
+        BindRecord(new YamlMappingNode(), type, path, diagnostics, PositionOf(emptyNode))!;
 
     public static SourcePosition PositionOf(YamlNode node) => new((int)node.Start.Line, (int)node.Start.Column);
 
@@ -164,7 +173,7 @@ internal sealed class YamlBinder(FilterRegistry filters)
             long seconds = 0, nanos = 0;
             foreach (var (keyNode, valueNode) in mapping.Children)
             {
-                var key = ((YamlScalarNode)keyNode).Value;
+                var key = (keyNode as YamlScalarNode)?.Value;
                 var text = (valueNode as YamlScalarNode)?.Value;
                 if ((key != "seconds" && key != "nanos") || !long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var part))
                 {
@@ -173,12 +182,23 @@ internal sealed class YamlBinder(FilterRegistry filters)
 
                 if (key == "seconds")
                 {
+                    // Protobuf's Duration range is about ±10,000 years; TimeSpan's is a little larger.
+                    if (Math.Abs(part) > 315_576_000_000L)
+                    {
+                        return Fail(diagnostics, path, valueNode, $"a duration of {part} seconds is out of range");
+                    }
+
                     seconds = part;
                 }
                 else
                 {
                     nanos = part;
                 }
+            }
+
+            if (Math.Abs(nanos) > 999_999_999)
+            {
+                return Fail(diagnostics, path, node, $"nanos must be below one second, got {nanos}");
             }
 
             return TimeSpan.FromSeconds(seconds) + TimeSpan.FromTicks(nanos / 100);
@@ -247,6 +267,39 @@ internal sealed class YamlBinder(FilterRegistry filters)
         return map;
     }
 
+    /// <summary>Protobuf's <c>map&lt;string, Message&gt;</c>, such as Gloo's <c>headers: {x-foo: {text: ...}}</c>; keys keep their order.</summary>
+    private object? BindRecordMap(YamlNode node, Type valueType, string path, BindingDiagnostics diagnostics)
+    {
+        if (node is not YamlMappingNode mapping)
+        {
+            return Fail(diagnostics, path, node, $"expected a mapping, got a {Describe(node)}");
+        }
+
+        var map = (IDictionary)Activator.CreateInstance(typeof(OrderedDictionary<,>).MakeGenericType(typeof(string), valueType), StringComparer.Ordinal)!;
+        foreach (var (keyNode, valueNode) in mapping.Children)
+        {
+            var key = (keyNode as YamlScalarNode)?.Value ?? string.Empty;
+            var childPath = $"{path}.{key}";
+            if (map.Contains(key))
+            {
+                diagnostics.Error(childPath, PositionOf(keyNode), $"duplicate key '{key}'");
+                continue;
+            }
+
+            var value = Bind(valueNode, valueType, childPath, diagnostics);
+            if (value is not null)
+            {
+                map[key] = value;
+            }
+            else if (IsNull(valueNode))
+            {
+                diagnostics.Error(childPath, PositionOf(valueNode), "map values must not be empty");
+            }
+        }
+
+        return map;
+    }
+
     private OptionSet? BindOptions(YamlNode node, string path, BindingDiagnostics diagnostics)
     {
         if (node is not YamlMappingNode mapping)
@@ -292,7 +345,7 @@ internal sealed class YamlBinder(FilterRegistry filters)
         return new OptionSet(values);
     }
 
-    private object? BindRecord(YamlNode node, Type type, string path, BindingDiagnostics diagnostics)
+    private object? BindRecord(YamlNode node, Type type, string path, BindingDiagnostics diagnostics, SourcePosition? position = null)
     {
         if (node is not YamlMappingNode mapping)
         {
@@ -329,7 +382,7 @@ internal sealed class YamlBinder(FilterRegistry filters)
         {
             if (!seen.Contains(required))
             {
-                diagnostics.Error(path.Length == 0 ? required : $"{path}.{required}", PositionOf(node), $"missing required field '{required}'");
+                diagnostics.Error(path.Length == 0 ? required : $"{path}.{required}", position ?? PositionOf(node), $"missing required field '{required}'");
             }
         }
 

@@ -8,7 +8,7 @@ namespace Sluice.Discovery.Model;
     "deletionTimestamp", "deletionGracePeriodSeconds", "generateName")]
 public sealed record ObjectMeta
 {
-    [Sluice.Filters.RequiredField]
+    /// <summary>Required, but checked by the loader: Gloo's file layout takes it from the file name.</summary>
     public string Name { get; init; } = string.Empty;
 
     public string? Namespace { get; init; }

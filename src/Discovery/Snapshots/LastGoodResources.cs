@@ -75,19 +75,22 @@ public sealed class LastGoodResources
             return result;
         }
 
-        if (state is null)
+        // Valid JSON of another shape ("null", "{}") binds missing members as null; it is as unusable as torn JSON.
+        if (state?.Resources is null || state.Texts is null)
         {
+            problem = $"state file {path} could not be read (it does not hold Sluice's resources and texts); starting without a last good configuration";
             return result;
         }
 
-        foreach (var group in state.Resources.GroupBy(e => (e.File, e.Text)))
+        var damaged = 0;
+        foreach (var group in state.Resources.Where(e => e is not null).GroupBy(e => (e.File, e.Text)))
         {
-            if (!state.Texts.TryGetValue(group.Key.Text, out var text))
+            if (group.Key.File is null || group.Key.Text is null || !state.Texts.TryGetValue(group.Key.Text, out var text) || TryLoad(loader, group.Key.File, text) is not { } loaded)
             {
+                damaged += group.Count();
                 continue;
             }
 
-            var loaded = loader.Load(group.Key.File, text);
             foreach (var entry in group)
             {
                 var document = loaded.Documents.FirstOrDefault(d => d.Resource is not null
@@ -96,10 +99,33 @@ public sealed class LastGoodResources
                 {
                     result.Accept(resource);
                 }
+                else
+                {
+                    damaged++;
+                }
             }
         }
 
+        if (damaged > 0)
+        {
+            // A silently shorter last-good set would surface only when a broken file at the next start serves nothing.
+            problem = $"state file {path} could not be read in full ({damaged} of {state.Resources.Count} entries could not be restored); starting without them";
+        }
+
         return result;
+    }
+
+    /// <summary>The texts were accepted once, but the state file may have been edited by hand; it must never stop a start.</summary>
+    private static LoadedFile? TryLoad(ResourceFileLoader loader, string file, string text)
+    {
+        try
+        {
+            return loader.Load(file, text);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return null;
+        }
     }
 
     internal sealed record StateEntry(string Kind, string Namespace, string Name, string File, string Text);

@@ -116,6 +116,11 @@ public static class ResourceValidator
 
     private static void ValidateGateway(GatewaySpec spec, ResourceDiagnostics diagnostics)
     {
+        if (spec.HttpGateway is { } http)
+        {
+            RouteValidator.ValidateExpressions(http.VirtualServiceExpressions, "httpGateway.virtualServiceExpressions", diagnostics);
+        }
+
         if (spec.BindPort is 0 or > 65535)
         {
             diagnostics.Error("bindPort", $"bindPort must be between 1 and 65535, got {spec.BindPort}");

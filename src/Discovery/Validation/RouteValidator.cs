@@ -214,6 +214,11 @@ internal static class RouteValidator
             diagnostics.Error($"{path}.delegateAction", "delegateAction takes exactly one of ref, selector, or the legacy name/namespace");
         }
 
+        if (delegation.Selector is { } selector)
+        {
+            ValidateExpressions(selector.Expressions, $"{path}.delegateAction.selector.expressions", diagnostics);
+        }
+
         // Gloo: a delegating route matches with a path prefix only; the children refine it.
         for (var m = 0; m < route.Matchers.Count; m++)
         {
@@ -221,6 +226,19 @@ internal static class RouteValidator
             if (matcher.Exact is not null || matcher.Regex is not null)
             {
                 diagnostics.Error($"{path}.matchers[{m}]", "a route with delegateAction must match with a prefix (or no path condition); exact and regex are for the child routes");
+            }
+        }
+    }
+
+    /// <summary>A misspelled operator would make the selector silently match nothing.</summary>
+    internal static void ValidateExpressions(IReadOnlyList<LabelExpression> expressions, string path, ResourceDiagnostics diagnostics)
+    {
+        for (var i = 0; i < expressions.Count; i++)
+        {
+            if (!Graph.LabelSelector.IsKnownOperator(expressions[i].Operator))
+            {
+                diagnostics.Error($"{path}[{i}].operator",
+                    $"unknown operator '{expressions[i].Operator}'; use Equals, NotEquals, In, NotIn, Exists, DoesNotExist, GreaterThan or LessThan");
             }
         }
     }

@@ -12,6 +12,8 @@ public static class LinearRegex
     /// <summary>Longer patterns are refused: RE2's program-size limit serves the same purpose in Envoy.</summary>
     public const int MaxPatternLength = 2048;
 
+    private static string Shorten(string pattern) => pattern.Length <= 80 ? pattern : string.Concat(pattern.AsSpan(0, 77), "...");
+
     public static bool TryCreate(
         string pattern,
         bool caseSensitive,
@@ -34,14 +36,20 @@ public static class LinearRegex
 
         try
         {
-            var effective = wholeString ? $"^(?:{pattern})$" : pattern;
-            regex = new Regex(effective, options);
+            // Parse the pattern alone first: wrapped, '/api)|(/admin' would become a valid alternation.
+            var alone = new Regex(pattern, options);
+            regex = wholeString ? new Regex($"^(?:{pattern})$", options) : alone;
             error = null;
             return true;
         }
+        catch (NotSupportedException ex) when (ex.Message.Contains("in conjunction with", StringComparison.Ordinal))
+        {
+            error = $"regex '{Shorten(pattern)}' needs backtracking, which Sluice does not allow (no backreferences, lookarounds or atomic groups): {ex.Message}";
+            return false;
+        }
         catch (NotSupportedException ex)
         {
-            error = $"regex '{pattern}' needs backtracking, which Sluice does not allow (no backreferences, lookarounds or atomic groups): {ex.Message}";
+            error = $"regex '{Shorten(pattern)}' is too complex for the linear-time engine; simplify it (fewer or smaller counted repetitions): {ex.Message}";
             return false;
         }
         catch (ArgumentException ex)
