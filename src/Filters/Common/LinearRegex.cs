@@ -38,7 +38,8 @@ public static class LinearRegex
         {
             // Parse the pattern alone first: wrapped, '/api)|(/admin' would become a valid alternation.
             var alone = new Regex(pattern, options);
-            regex = wholeString ? new Regex($"^(?:{pattern})$", options) : alone;
+            // \A and \z, not ^ and $: .NET's $ also matches before a final newline, so '/admin' would match "/admin\n".
+            regex = wholeString ? new Regex($"\\A(?:{pattern})\\z", options) : alone;
             error = null;
             return true;
         }

@@ -152,6 +152,13 @@ internal sealed partial class ProxyRequestHandler(ConfigStore store, IHttpForwar
     {
         var response = context.Response;
         response.StatusCode = status;
+        if (status is StatusCodes.Status204NoContent or StatusCodes.Status205ResetContent or StatusCodes.Status304NotModified)
+        {
+            // These responses have no body (RFC 9110), so a configured direct response body is dropped: writing one
+            // makes Kestrel throw and abort the connection after the headers, breaking the client's keep-alive.
+            return Task.CompletedTask;
+        }
+
         response.ContentType = "text/plain; charset=utf-8";
         response.ContentLength = body.Length;
         return response.Body.WriteAsync(body, 0, body.Length);
