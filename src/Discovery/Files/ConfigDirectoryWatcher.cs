@@ -7,7 +7,11 @@ namespace Sluice.Discovery.Files;
 /// </summary>
 public sealed class ConfigDirectoryWatcher : IDisposable
 {
+    /// <summary>How long a file that just became empty may stay so before the reload takes it as deliberately emptied.</summary>
+    private static readonly TimeSpan EmptiedFileGrace = TimeSpan.FromMilliseconds(500);
+
     private readonly ConfigFileScanner _scanner;
+    private readonly TimeProvider _time;
     private readonly TimeSpan _quietPeriod;
     private readonly List<FileSystemWatcher> _watchers = [];
     private readonly ITimer _debounce;
@@ -17,6 +21,7 @@ public sealed class ConfigDirectoryWatcher : IDisposable
     public ConfigDirectoryWatcher(ConfigFileScanner scanner, TimeProvider time, TimeSpan quietPeriod, TimeSpan pollInterval)
     {
         _scanner = scanner;
+        _time = time;
         _quietPeriod = quietPeriod;
         _fingerprint = scanner.Fingerprint();
         _debounce = time.CreateTimer(_ => Fire(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
@@ -70,6 +75,15 @@ public sealed class ConfigDirectoryWatcher : IDisposable
 
     private void Fire()
     {
+        // Saving in place truncates, then writes. A writer that stalls between the two for longer than the quiet period
+        // would have this reload read the file empty and drop every resource it defines until the next reload.
+        // File times are the file system's wall clock, so they are compared with it, not with the injected time.
+        if (_scanner.HasJustBeenEmptied(DateTime.UtcNow, EmptiedFileGrace))
+        {
+            Poke();
+            return;
+        }
+
         Volatile.Write(ref _fingerprint, _scanner.Fingerprint());
         Changed?.Invoke();
     }

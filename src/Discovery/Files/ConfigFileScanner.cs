@@ -61,6 +61,60 @@ public sealed class ConfigFileScanner(IReadOnlyList<string> paths, ResourceFileL
         return result;
     }
 
+    /// <summary>
+    /// True when a file that held text at the last scan is now empty and was written within <paramref name="window"/>:
+    /// most likely a writer that truncated it and has not written yet (saving in place), not someone emptying it.
+    /// </summary>
+    public bool HasJustBeenEmptied(DateTime nowUtc, TimeSpan window)
+    {
+        foreach (var (file, cached) in Volatile.Read(ref _cache))
+        {
+            if (cached.Length == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                var info = new FileInfo(file);
+                if (info.Exists && info.Length == 0 && (nowUtc - info.LastWriteTimeUtc).Duration() < window)
+                {
+                    return true;
+                }
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether some file changed less than <paramref name="settle"/> ago: it may be half written (an in-place save
+    /// truncates first), and reading it now could drop routes for a moment. A time in the future (clock skew, files
+    /// unpacked from an archive) does not count, or such a file would hold reloads back forever.
+    /// </summary>
+    public bool AnyModifiedWithin(TimeSpan settle, DateTime utcNow)
+    {
+        foreach (var file in EnumerateFiles())
+        {
+            try
+            {
+                var modified = File.GetLastWriteTimeUtc(file);
+                if (modified > utcNow - settle && modified <= utcNow + TimeSpan.FromSeconds(1))
+                {
+                    return true;
+                }
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>A cheap summary of the files' names, sizes and times, to notice changes a watcher missed.</summary>
     public string Fingerprint()
     {

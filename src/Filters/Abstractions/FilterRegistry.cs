@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using Sluice.Filters.Rewrite;
 using Sluice.Filters.Timeout;
+using Sluice.Filters.Transformation;
 
 namespace Sluice.Filters;
 
@@ -22,6 +23,13 @@ public sealed class FilterRegistry
         new RegexRewriteFilterDescriptor(),
         new HostRewriteFilterDescriptor(),
         new TimeoutFilterDescriptor(),
+        new TransformationsFilterDescriptor(),
+        new StagedTransformationsFilterDescriptor(),
+        new Compression.GzipFilterDescriptor(),
+        new BufferLimits.BufferFilterDescriptor(),
+        new BufferLimits.BufferPerRouteFilterDescriptor(),
+        new HeaderManipulation.HeaderManipulationFilterDescriptor(),
+        new Cors.CorsFilterDescriptor(),
     ]);
 
     public IEnumerable<string> OptionNames => _byOptionName.Keys;

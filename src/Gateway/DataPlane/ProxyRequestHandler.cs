@@ -106,6 +106,9 @@ internal sealed partial class ProxyRequestHandler(ConfigStore store, IHttpForwar
         var endpoint = cluster.NextEndpoint();
         if (endpoint is null)
         {
+            // The gateway's own replies on a matched route pass the response-side filters, as Envoy's local replies do.
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            RunResponseFilters(exchange);
             await WriteAsync(context, StatusCodes.Status503ServiceUnavailable,
                 Encoding.UTF8.GetBytes($"no healthy upstream: upstream {cluster.Name} has no endpoints\n")).ConfigureAwait(false);
             return;
@@ -128,6 +131,8 @@ internal sealed partial class ProxyRequestHandler(ConfigStore store, IHttpForwar
             if (!context.Response.HasStarted)
             {
                 context.Response.Clear();
+                context.Response.StatusCode = StatusCodes.Status504GatewayTimeout;
+                RunResponseFilters(exchange);
                 await WriteAsync(context, StatusCodes.Status504GatewayTimeout, TimeoutBody).ConfigureAwait(false);
             }
 

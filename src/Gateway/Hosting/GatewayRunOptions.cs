@@ -14,8 +14,8 @@ internal sealed record GatewayRunOptions
     /// <summary>How long SIGTERM waits for in-flight requests before closing connections.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(25);
 
-    /// <summary>How long file events must settle before a reload.</summary>
-    public TimeSpan ReloadQuietPeriod { get; init; } = TimeSpan.FromMilliseconds(100);
+    /// <summary>How long files must stay untouched before a reload reads them (a save may be half written before).</summary>
+    public TimeSpan ReloadQuietPeriod { get; init; } = TimeSpan.FromMilliseconds(150);
 
     public TimeSpan ReloadPollInterval { get; init; } = TimeSpan.FromSeconds(2);
 }
