@@ -50,6 +50,9 @@ public sealed class ProxyExchange
     /// </summary>
     public int MatchedPathLength { get; set; }
 
+    /// <summary>A hash of the request for consistent-hash load balancing (set by <c>lbHash</c>); null picks without one.</summary>
+    public ulong? HashKey { get; set; }
+
     /// <summary>The route's filters in stage order; the response side runs them in reverse.</summary>
     public HttpFilter[] Chain { get; set; } = [];
 

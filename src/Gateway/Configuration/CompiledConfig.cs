@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Security.Cryptography.X509Certificates;
 using Sluice.Discovery.Snapshots;
+using Sluice.Gateway.DataPlane;
 using Sluice.Gateway.Routing;
 
 namespace Sluice.Gateway.Configuration;
@@ -11,13 +12,17 @@ namespace Sluice.Gateway.Configuration;
 /// </summary>
 internal sealed class CompiledConfig
 {
-    public static CompiledConfig Empty { get; } = new(ResourceSnapshot.Empty, FrozenDictionary<int, CompiledListener>.Empty);
+    public static CompiledConfig Empty { get; } = new(ResourceSnapshot.Empty, FrozenDictionary<int, CompiledListener>.Empty, FrozenDictionary<string, UpstreamCluster>.Empty);
 
-    public CompiledConfig(ResourceSnapshot source, FrozenDictionary<int, CompiledListener> listeners)
+    public CompiledConfig(ResourceSnapshot source, FrozenDictionary<int, CompiledListener> listeners, FrozenDictionary<string, UpstreamCluster> clusters)
     {
         Source = source;
         Listeners = listeners;
+        Clusters = clusters;
     }
+
+    /// <summary>Every upstream by <c>namespace/name</c>, for features that send to an upstream a route does not name (shadowing).</summary>
+    public FrozenDictionary<string, UpstreamCluster> Clusters { get; }
 
     public ResourceSnapshot Source { get; }
 

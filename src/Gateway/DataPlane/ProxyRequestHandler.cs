@@ -103,7 +103,7 @@ internal sealed partial class ProxyRequestHandler(ConfigStore store, IHttpForwar
 
     private async Task ForwardAsync(HttpContext context, ProxyExchange exchange, UpstreamCluster cluster)
     {
-        var endpoint = cluster.NextEndpoint();
+        var endpoint = cluster.PickEndpoint(exchange, previous: null);
         if (endpoint is null)
         {
             // The gateway's own replies on a matched route pass the response-side filters, as Envoy's local replies do.

@@ -56,7 +56,13 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
             });
         }
 
-        return new CompiledConfig(snapshot, listeners.ToFrozenDictionary());
+        var context = new FlattenContext(index, clusters, [], []);
+        foreach (var upstream in index.All.OfType<Upstream>())
+        {
+            Cluster(context, upstream.Id);
+        }
+
+        return new CompiledConfig(snapshot, listeners.ToFrozenDictionary(), clusters.Values.ToFrozenDictionary(c => c.Name, StringComparer.Ordinal));
     }
 
     private CompiledVirtualHost CompileVirtualHost(VirtualService virtualService, GatewayResource? gateway, ResourceIndex index, Dictionary<ResourceId, UpstreamCluster> clusters)
@@ -235,7 +241,7 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
         var address = host.Addr.Contains(':') && !host.Addr.StartsWith('[') ? $"[{host.Addr}]" : host.Addr;
         var sni = spec.SslConfig?.Sni ?? host.SniAddr ?? (tls && !System.Net.IPAddress.TryParse(host.Addr, out _) ? host.Addr : null);
         var settings = new UpstreamConnectionSettings(tls, sni, spec.SslConfig?.InsecureSkipVerify ?? false);
-        return new UpstreamEndpoint($"{(tls ? "https" : "http")}://{address}:{host.Port}/", invokers.Get(settings));
+        return new UpstreamEndpoint($"{(tls ? "https" : "http")}://{address}:{host.Port}/", invokers.Get(settings)) { Address = $"{address}:{host.Port}" };
     }
 
     private static ForwarderRequestConfig RequestConfigFor(UpstreamSpec spec) => spec.UseHttp2
