@@ -11,7 +11,6 @@ public sealed class ConfigDirectoryWatcher : IDisposable
     private static readonly TimeSpan EmptiedFileGrace = TimeSpan.FromMilliseconds(500);
 
     private readonly ConfigFileScanner _scanner;
-    private readonly TimeProvider _time;
     private readonly TimeSpan _quietPeriod;
     private readonly List<FileSystemWatcher> _watchers = [];
     private readonly ITimer _debounce;
@@ -21,7 +20,6 @@ public sealed class ConfigDirectoryWatcher : IDisposable
     public ConfigDirectoryWatcher(ConfigFileScanner scanner, TimeProvider time, TimeSpan quietPeriod, TimeSpan pollInterval)
     {
         _scanner = scanner;
-        _time = time;
         _quietPeriod = quietPeriod;
         _fingerprint = scanner.Fingerprint();
         _debounce = time.CreateTimer(_ => Fire(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
@@ -78,7 +76,9 @@ public sealed class ConfigDirectoryWatcher : IDisposable
         // Saving in place truncates, then writes. A writer that stalls between the two for longer than the quiet period
         // would have this reload read the file empty and drop every resource it defines until the next reload.
         // File times are the file system's wall clock, so they are compared with it, not with the injected time.
-        if (_scanner.HasJustBeenEmptied(DateTime.UtcNow, EmptiedFileGrace))
+        // Any file touched within the quiet period may still be mid-write, whatever its size.
+        var now = DateTime.UtcNow;
+        if (_scanner.HasJustBeenEmptied(now, EmptiedFileGrace) || _scanner.AnyModifiedWithin(_quietPeriod, now))
         {
             Poke();
             return;
