@@ -32,10 +32,14 @@ public sealed class ResourceFileLoader
                 stream = new YamlStream();
                 stream.Load(new StringReader(chunk));
             }
-            catch (YamlException ex)
+            catch (Exception ex) when (ex is YamlException or InvalidOperationException or ArgumentException)
             {
+                // YamlDotNet throws more than YamlException on some malformed input (an unclosed flow sequence
+                // followed by block content); either way only this document is unreadable.
                 unreadable = true;
-                var position = new SourcePosition((int)ex.Start.Line + firstLine - 1, (int)ex.Start.Column);
+                var position = ex is YamlException yaml
+                    ? new SourcePosition((int)yaml.Start.Line + firstLine - 1, (int)yaml.Start.Column)
+                    : new SourcePosition(firstLine, 1);
                 documents.Add(new LoadedDocument(null, null,
                 [
                     new Diagnostic(DiagnosticSeverity.Error, path, position, "Document", "-", "-", string.Empty, $"invalid YAML: {Describe(ex)}"),
@@ -58,7 +62,7 @@ public sealed class ResourceFileLoader
         return new LoadedFile(path, text, documents, unreadable);
     }
 
-    private static string Describe(YamlException ex)
+    private static string Describe(Exception ex)
     {
         var message = ex.InnerException?.Message ?? ex.Message;
         var cut = message.IndexOf("): ", StringComparison.Ordinal);

@@ -98,6 +98,11 @@ public static class ResourceValidator
             return;
         }
 
+        if (spec.Static.Hosts.Count == 0)
+        {
+            diagnostics.Warning("static.hosts", "the upstream has no hosts: every request routed to it gets 503");
+        }
+
         for (var i = 0; i < spec.Static.Hosts.Count; i++)
         {
             var host = spec.Static.Hosts[i];

@@ -80,14 +80,14 @@ internal static class GatewayHost
 }
 
 /// <summary>Reloads the configuration when the watched files change.</summary>
-internal sealed class ConfigReloadService(ConfigFileScanner scanner, ConfigStore store, TimeProvider time, GatewayRunOptions options) : IHostedService, IDisposable
+internal sealed partial class ConfigReloadService(ConfigFileScanner scanner, ConfigStore store, TimeProvider time, GatewayRunOptions options, ILogger<ConfigReloadService> logger) : IHostedService, IDisposable
 {
     private ConfigDirectoryWatcher? _watcher;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _watcher = new ConfigDirectoryWatcher(scanner, time, options.ReloadQuietPeriod, options.ReloadPollInterval);
-        _watcher.Changed += () => store.Rebuild("files changed");
+        _watcher.Changed += Reload;
         return Task.CompletedTask;
     }
 
@@ -99,6 +99,22 @@ internal sealed class ConfigReloadService(ConfigFileScanner scanner, ConfigStore
     }
 
     public void Dispose() => _watcher?.Dispose();
+
+    /// <summary>A reload that fails for any reason leaves the live config as it was; it must never end the process.</summary>
+    private void Reload()
+    {
+        try
+        {
+            store.Rebuild("files changed");
+        }
+        catch (Exception ex)
+        {
+            LogReloadFailed(ex);
+        }
+    }
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Error, Message = "Reload failed; the previous configuration keeps serving")]
+    private partial void LogReloadFailed(Exception exception);
 }
 
 internal static partial class StartupLog
