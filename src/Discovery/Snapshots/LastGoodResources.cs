@@ -15,6 +15,7 @@ public sealed class LastGoodResources
 {
     private const string StateFileName = "last-good.json";
     private readonly Dictionary<ResourceId, Resource> _resources = [];
+    private bool _dirty = true;
 
     public int Count => _resources.Count;
 
@@ -22,7 +23,15 @@ public sealed class LastGoodResources
 
     public IEnumerable<Resource> FromFile(string path) => _resources.Values.Where(r => r.Origin.File == path).ToList();
 
-    public void Accept(Resource resource) => _resources[resource.Id] = resource;
+    public void Accept(Resource resource)
+    {
+        // An unchanged file yields the same instances from the scanner's cache, so identity says "nothing new".
+        if (!_resources.TryGetValue(resource.Id, out var existing) || !ReferenceEquals(existing, resource))
+        {
+            _resources[resource.Id] = resource;
+            _dirty = true;
+        }
+    }
 
     /// <summary>Forgets resources whose definitions are gone: a deletion is deliberate, not an error.</summary>
     public void Retain(IEnumerable<ResourceId> present)
@@ -31,18 +40,31 @@ public sealed class LastGoodResources
         foreach (var id in _resources.Keys.Where(id => !keep.Contains(id)).ToList())
         {
             _resources.Remove(id);
+            _dirty = true;
         }
     }
 
     /// <summary>Writes atomically (temp file, then rename) so a crash mid-write never leaves a torn state file.</summary>
     public void Save(string stateDirectory)
     {
+        if (!_dirty && File.Exists(Path.Combine(stateDirectory, StateFileName)))
+        {
+            return;
+        }
+
         Directory.CreateDirectory(stateDirectory);
         var texts = new Dictionary<string, string>(StringComparer.Ordinal);
+        var keysByText = new Dictionary<string, string>(ReferenceEqualityComparer.Instance);
         var entries = new List<StateEntry>();
         foreach (var resource in _resources.Values.OrderBy(r => r.Id.ToString(), StringComparer.Ordinal))
         {
-            var key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(resource.Origin.SourceText)))[..16];
+            // Every document of a file shares the file's text instance: hash each text once, not once per resource.
+            if (!keysByText.TryGetValue(resource.Origin.SourceText, out var key))
+            {
+                key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(resource.Origin.SourceText)))[..16];
+                keysByText[resource.Origin.SourceText] = key;
+            }
+
             texts.TryAdd(key, resource.Origin.SourceText);
             entries.Add(new StateEntry(resource.Kind.ToString(), resource.Namespace, resource.Metadata.Name, resource.Origin.File, key));
         }
@@ -51,6 +73,7 @@ public sealed class LastGoodResources
         var temporary = path + ".tmp";
         File.WriteAllText(temporary, JsonSerializer.Serialize(new StateFile(entries, texts), StateJsonContext.Default.StateFile));
         File.Move(temporary, path, overwrite: true);
+        _dirty = false;
     }
 
     /// <summary>Reads the state directory; a missing or unreadable state file yields an empty set and a reason.</summary>

@@ -1,4 +1,6 @@
 using System.Collections.Frozen;
+using System.Net.Security;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography.X509Certificates;
 using Sluice.Discovery.Snapshots;
 using Sluice.Gateway.DataPlane;
@@ -62,7 +64,29 @@ internal sealed class ServerCertificates(IReadOnlyList<(string Domain, X509Certi
         .Select(d => (d.Domain[1..], d.Certificate))
         .OrderByDescending(d => d.Item1.Length)];
 
+    // One handshake context per certificate, kept while the certificate lives: building it walks the chain, which
+    // Kestrel's ServerCertificateSelector path repeated on every handshake (2.4x yarp-min's CPU per TLS connection).
+    private static readonly ConditionalWeakTable<X509Certificate2, SslStreamCertificateContext> Contexts = new();
+
     public X509Certificate2? Fallback { get; } = fallback;
+
+    /// <summary>TLS options for one handshake: the certificate SNI picks, with its cached context, and ALPN h2/http1.1.</summary>
+    public SslServerAuthenticationOptions? SelectOptions(string? serverName)
+    {
+        var certificate = Select(serverName);
+        if (certificate is null)
+        {
+            return null;
+        }
+
+        return new SslServerAuthenticationOptions
+        {
+            ServerCertificateContext = Contexts.GetValue(certificate, static c => SslStreamCertificateContext.Create(c, additionalCertificates: null, offline: true)),
+            ApplicationProtocols = ApplicationProtocols,
+        };
+    }
+
+    private static readonly List<SslApplicationProtocol> ApplicationProtocols = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11];
 
     public X509Certificate2? Select(string? serverName)
     {

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using System.Security.Authentication;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Sluice.Gateway.Configuration;
 using Sluice.Gateway.DataPlane;
@@ -150,10 +151,11 @@ internal sealed partial class ListenerManager(
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
                 if (listener.Ssl)
                 {
-                    listen.UseHttps(new HttpsConnectionAdapterOptions
+                    listen.UseHttps(new TlsHandshakeCallbackOptions
                     {
-                        ServerCertificateSelector = (_, serverName) =>
-                            store.Current.Listeners.TryGetValue(port, out var live) ? live.Certificates.Select(serverName) : null,
+                        OnConnection = context => ValueTask.FromResult(
+                            (store.Current.Listeners.TryGetValue(port, out var live) ? live.Certificates.SelectOptions(context.ClientHelloInfo.ServerName) : null)
+                            ?? throw new AuthenticationException($"no certificate for server name '{context.ClientHelloInfo.ServerName}' on port {port}")),
                     });
                 }
                 else if (!H2cPriorKnowledge.TryEnable(listen))
