@@ -12,7 +12,7 @@ internal static class GlooOptionCatalog
 {
     private static readonly FrozenSet<string> WarningOnly = FrozenSet.ToFrozenSet(
     [
-        "tracing", "stats", "retries", "faults", "shadowing", "lbHash", "upgrades", "envoyMetadata",
+        "tracing", "stats", "retries", "faults", "shadowing", "upgrades", "envoyMetadata",
         "maxStreamDuration", "idleTimeout", "includeRequestAttemptCountInResponse", "includeAttemptCountInResponse",
         "appendXForwardedHost", "corsPolicyMergeSettings", "bufferPerRoute",
 

@@ -6,8 +6,7 @@ public sealed record Upstream : Resource
 }
 
 [GlooUnsupported(DiagnosticSeverity.Error, "kube", "consul", "aws", "azure", "awsEc2", "pipe", "gcp")]
-[GlooUnsupported(DiagnosticSeverity.Warning, "discoveryMetadata", "healthChecks", "outlierDetection", "circuitBreakers",
-    "loadBalancerConfig", "connectionConfig", "ignoreHealthOnHostRemoval", "respectDnsTtl", "dnsRefreshRate",
+[GlooUnsupported(DiagnosticSeverity.Warning, "discoveryMetadata", "respectDnsTtl", "dnsRefreshRate",
     "initialStreamWindowSize", "initialConnectionWindowSize", "maxConcurrentStreams", "protocolSelection",
     "httpProxyHostname", "httpConnectHeaders", "httpConnectSslConfig", "proxyProtocolVersion", "preconnectPolicy",
     "overrideStreamErrorOnInvalidHttpMessage", "failover", "healthCheckConfig")]
@@ -18,6 +17,26 @@ public sealed record UpstreamSpec
     public UpstreamSslConfig? SslConfig { get; init; }
 
     public bool UseHttp2 { get; init; }
+
+    /// <summary>How requests are spread over the endpoints; round robin when absent.</summary>
+    public LoadBalancerConfig? LoadBalancerConfig { get; init; }
+
+    /// <summary>Active health checks. Envoy (and so Sluice) runs at most one per upstream.</summary>
+    public IReadOnlyList<HealthCheck> HealthChecks { get; init; } = [];
+
+    /// <summary>Passive health: endpoints that keep failing are ejected for a while.</summary>
+    public OutlierDetectionConfig? OutlierDetection { get; init; }
+
+    /// <summary>Limits on concurrent requests, retries and connections to this upstream.</summary>
+    public CircuitBreakerConfig? CircuitBreakers { get; init; }
+
+    public ConnectionConfig? ConnectionConfig { get; init; }
+
+    /// <summary>
+    /// Accepted for Gloo compatibility. Sluice always forgets an endpoint as soon as it leaves the configuration,
+    /// which is Envoy's behaviour with this set to true.
+    /// </summary>
+    public bool IgnoreHealthOnHostRemoval { get; init; }
 }
 
 [GlooUnsupported(DiagnosticSeverity.Warning, "serviceSpec")]
@@ -30,7 +49,7 @@ public sealed record StaticUpstream
     public bool AutoSniRewrite { get; init; }
 }
 
-[GlooUnsupported(DiagnosticSeverity.Warning, "healthCheckConfig", "loadBalancingWeight", "metadata")]
+[GlooUnsupported(DiagnosticSeverity.Warning, "healthCheckConfig", "metadata")]
 public sealed record StaticHost
 {
     [Sluice.Filters.RequiredField]
@@ -40,6 +59,9 @@ public sealed record StaticHost
     public uint Port { get; init; }
 
     public string? SniAddr { get; init; }
+
+    /// <summary>The endpoint's share of the traffic relative to the others (default 1), as Envoy's endpoint weight.</summary>
+    public uint? LoadBalancingWeight { get; init; }
 }
 
 /// <summary>TLS towards the upstream. Only server verification settings for now; client certificates come with mTLS.</summary>

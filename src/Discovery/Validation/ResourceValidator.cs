@@ -117,6 +117,8 @@ public static class ResourceValidator
                 diagnostics.Error($"{path}.addr", $"'{host.Addr}' is not a host name or IP address");
             }
         }
+
+        UpstreamValidator.Validate(spec, diagnostics);
     }
 
     private static void ValidateGateway(GatewaySpec spec, ResourceDiagnostics diagnostics)

@@ -30,6 +30,7 @@ public sealed class FilterRegistry
         new BufferLimits.BufferPerRouteFilterDescriptor(),
         new HeaderManipulation.HeaderManipulationFilterDescriptor(),
         new Cors.CorsFilterDescriptor(),
+        new LoadBalancing.LbHashFilterDescriptor(),
     ]);
 
     public IEnumerable<string> OptionNames => _byOptionName.Keys;

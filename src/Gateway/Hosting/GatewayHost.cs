@@ -7,6 +7,7 @@ using Sluice.Gateway.Configuration;
 using Sluice.Gateway.DataPlane;
 using Sluice.Gateway.Listeners;
 using Sluice.Gateway.Translation;
+using Sluice.Gateway.Upstreams;
 
 namespace Sluice.Gateway;
 
@@ -72,6 +73,7 @@ internal static class GatewayHost
         services.AddSingleton<ListenerManager>();
         services.AddHostedService(sp => sp.GetRequiredService<ListenerManager>());
         services.AddHostedService<ConfigReloadService>();
+        services.AddUpstreamResilience();
 
         var app = builder.Build();
         AdminEndpoints.Map(app);

@@ -7,6 +7,7 @@ using Sluice.Filters;
 using Sluice.Gateway.Configuration;
 using Sluice.Gateway.DataPlane;
 using Sluice.Gateway.Routing;
+using Sluice.Gateway.Upstreams;
 using Yarp.ReverseProxy.Forwarder;
 using GatewayResource = Sluice.Discovery.Model.Gateway;
 using Route = Sluice.Discovery.Model.Route;
@@ -20,8 +21,11 @@ namespace Sluice.Gateway.Translation;
 /// output is Sluice's own route table driving YARP's <see cref="IHttpForwarder"/> directly, not an IProxyConfig,
 /// because YARP's config routing is endpoint routing (case-insensitive templates, whole-update rejection).
 /// </summary>
-internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPool invokers, CertificateCache certificates)
+internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPool invokers, CertificateCache certificates, UpstreamStateRegistry? upstreams = null)
 {
+    // Clusters bind to the long-lived upstream state; without a registry (tests, offline tools) a private one is used.
+    private readonly UpstreamClusterFactory _clusters = new(invokers, upstreams ?? new UpstreamStateRegistry());
+
     public CompiledConfig Translate(ResourceSnapshot snapshot)
     {
         var index = snapshot.Effective;
@@ -228,25 +232,10 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
 
         var name = $"{id.Namespace}/{id.Name}";
         var upstream = context.Index.Get<Upstream>(id);
-        var cluster = upstream?.Spec.Static is { } hosts
-            ? new UpstreamCluster(name, [.. hosts.Hosts.Select(host => Endpoint(upstream.Spec, hosts, host))], RequestConfigFor(upstream.Spec))
-            : EmptyCluster(name);
+        var cluster = upstream?.Spec.Static is { } hosts ? _clusters.Create(name, upstream.Spec, hosts) : EmptyCluster(name);
         context.Clusters[id] = cluster;
         return cluster;
     }
-
-    private UpstreamEndpoint Endpoint(UpstreamSpec spec, StaticUpstream hosts, StaticHost host)
-    {
-        var tls = hosts.UseTls || spec.SslConfig is not null;
-        var address = host.Addr.Contains(':') && !host.Addr.StartsWith('[') ? $"[{host.Addr}]" : host.Addr;
-        var sni = spec.SslConfig?.Sni ?? host.SniAddr ?? (tls && !System.Net.IPAddress.TryParse(host.Addr, out _) ? host.Addr : null);
-        var settings = new UpstreamConnectionSettings(tls, sni, spec.SslConfig?.InsecureSkipVerify ?? false);
-        return new UpstreamEndpoint($"{(tls ? "https" : "http")}://{address}:{host.Port}/", invokers.Get(settings)) { Address = $"{address}:{host.Port}" };
-    }
-
-    private static ForwarderRequestConfig RequestConfigFor(UpstreamSpec spec) => spec.UseHttp2
-        ? new ForwarderRequestConfig { Version = System.Net.HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact }
-        : new ForwarderRequestConfig { Version = System.Net.HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
 
     private static UpstreamCluster EmptyCluster(string name) => new(name, [], ForwarderRequestConfig.Empty);
 
