@@ -12,19 +12,18 @@ internal static class GlooOptionCatalog
 {
     private static readonly FrozenSet<string> WarningOnly = FrozenSet.ToFrozenSet(
     [
-        "tracing", "stats", "retries", "faults", "shadowing", "upgrades", "envoyMetadata",
-        "maxStreamDuration", "idleTimeout", "includeRequestAttemptCountInResponse", "includeAttemptCountInResponse",
-        "appendXForwardedHost", "corsPolicyMergeSettings", "bufferPerRoute",
+        "tracing", "stats", "upgrades", "envoyMetadata", "maxStreamDuration", "idleTimeout",
+        "appendXForwardedHost", "corsPolicyMergeSettings",
 
         // Listener-level (httpGateway.options) settings of Gloo's HTTP connection manager.
         "httpConnectionManagerSettings", "grpcWeb", "healthCheck", "grpcJsonTranscoder", "proxyLatency", "caching",
         "leftmostXffAddress", "connectionLimit", "router", "sanitizeClusterHeader", "statefulSession", "tap",
-        "dynamicForwardProxy", "buffer", "gzip",
+        "dynamicForwardProxy",
     ], StringComparer.Ordinal);
 
     private static readonly FrozenSet<string> Known = FrozenSet.ToFrozenSet(
     [
-        "transformations", "stagedTransformations", "headerManipulation", "cors", "extauth", "jwt", "jwtStaged",
+        "extauth", "jwt", "jwtStaged",
         "jwtProvidersStaged", "rbac", "waf", "dlp", "ratelimit", "ratelimitBasic", "ratelimitEarly", "ratelimitRegular",
         "rateLimitConfigs", "rateLimitEarlyConfigs", "rateLimitRegularConfigs", "ratelimitEarlyBasic",
         "ratelimitRegularBasic", "csrf", "autoHostRewrite", "hostRewriteHeader", "hostRewritePathRegex", "extProc",

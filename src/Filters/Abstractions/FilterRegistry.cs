@@ -31,6 +31,12 @@ public sealed class FilterRegistry
         new HeaderManipulation.HeaderManipulationFilterDescriptor(),
         new Cors.CorsFilterDescriptor(),
         new LoadBalancing.LbHashFilterDescriptor(),
+        new Retry.RetryFilterDescriptor(),
+        new Retry.IncludeAttemptCountInResponseFilterDescriptor(),
+        new Retry.IncludeAttemptCountInResponseFilterDescriptor(Retry.IncludeAttemptCountInResponseFilterDescriptor.AliasName),
+        new Retry.IncludeRequestAttemptCountFilterDescriptor(),
+        new Fault.FaultFilterDescriptor(),
+        new Shadowing.ShadowingFilterDescriptor(),
     ]);
 
     public IEnumerable<string> OptionNames => _byOptionName.Keys;

@@ -53,6 +53,18 @@ public sealed class ProxyExchange
     /// <summary>A hash of the request for consistent-hash load balancing (set by <c>lbHash</c>); null picks without one.</summary>
     public ulong? HashKey { get; set; }
 
+    /// <summary>The route's retry policy (<c>retries</c>); null forwards once.</summary>
+    internal Retry.RetryPolicy? RetryPolicy { get; set; }
+
+    /// <summary>Which attempt at the upstream the request is on, from 1; the forwarding loop counts retries.</summary>
+    internal int AttemptCount { get; set; } = 1;
+
+    /// <summary>Whether upstream requests carry <c>x-envoy-attempt-count</c> (<c>includeRequestAttemptCount</c>).</summary>
+    internal bool IncludeAttemptCountInRequest { get; set; }
+
+    /// <summary>Where to mirror this request (<c>shadowing</c>, when its percentage picked it); null for none.</summary>
+    internal Shadowing.ShadowPolicy? Shadow { get; set; }
+
     /// <summary>The route's filters in stage order; the response side runs them in reverse.</summary>
     public HttpFilter[] Chain { get; set; } = [];
 

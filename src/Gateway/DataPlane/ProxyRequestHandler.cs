@@ -1,4 +1,4 @@
-using System.Text;
+using Microsoft.AspNetCore.Http.Features;
 using Sluice.Filters;
 using Sluice.Gateway.Configuration;
 using Sluice.Gateway.Routing;
@@ -11,12 +11,14 @@ namespace Sluice.Gateway.DataPlane;
 /// pick the virtual host and the first matching route, run its filters, and forward with YARP's forwarder.
 /// ASP.NET's endpoint routing is bypassed: it matches case-insensitively by templates, not Gloo's semantics.
 /// </summary>
-internal sealed partial class ProxyRequestHandler(ConfigStore store, IHttpForwarder forwarder, ILogger<ProxyRequestHandler> logger)
+internal sealed partial class ProxyRequestHandler(ConfigStore store, IHttpForwarder forwarder, TimeProvider time, ILoggerFactory loggers, ILogger<ProxyRequestHandler> logger)
 {
     private static readonly byte[] NoRouteBody = "no route matched this request\n"u8.ToArray();
     private static readonly byte[] NoListenerBody = "this listener serves no virtual service\n"u8.ToArray();
     private static readonly byte[] BadPathBody = "the request path is not allowed (encoded slash or backslash, or not absolute)\n"u8.ToArray();
-    private static readonly byte[] TimeoutBody = "upstream request timeout\n"u8.ToArray();
+
+    /// <summary>Forwarding for routes that retry or mirror; the handler's own path stays a single attempt.</summary>
+    private readonly ForwardingLoop _loop = new(forwarder, time, new ShadowSender(time, loggers.CreateLogger<ShadowSender>()), loggers.CreateLogger<ForwardingLoop>());
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -24,7 +26,7 @@ internal sealed partial class ProxyRequestHandler(ConfigStore store, IHttpForwar
         var localPort = context.Connection.LocalPort;
         if (!config.Listeners.TryGetValue(localPort, out var listener))
         {
-            await WriteAsync(context, StatusCodes.Status404NotFound, NoListenerBody).ConfigureAwait(false);
+            await LocalReply.WriteAsync(context, StatusCodes.Status404NotFound, NoListenerBody).ConfigureAwait(false);
             return;
         }
 
@@ -37,7 +39,7 @@ internal sealed partial class ProxyRequestHandler(ConfigStore store, IHttpForwar
 
         if (!PathNormalizer.TryNormalize(request.Path.Value ?? string.Empty, out var path))
         {
-            await WriteAsync(context, StatusCodes.Status400BadRequest, BadPathBody).ConfigureAwait(false);
+            await LocalReply.WriteAsync(context, StatusCodes.Status400BadRequest, BadPathBody).ConfigureAwait(false);
             return;
         }
 
@@ -46,7 +48,7 @@ internal sealed partial class ProxyRequestHandler(ConfigStore store, IHttpForwar
         var route = virtualHost?.Match(request, path, out matchedLength);
         if (route is null)
         {
-            await WriteAsync(context, StatusCodes.Status404NotFound, NoRouteBody).ConfigureAwait(false);
+            await LocalReply.WriteAsync(context, StatusCodes.Status404NotFound, NoRouteBody).ConfigureAwait(false);
             return;
         }
 
@@ -71,12 +73,12 @@ internal sealed partial class ProxyRequestHandler(ConfigStore store, IHttpForwar
         switch (route.Target)
         {
             case ForwardTarget:
-                await ForwardAsync(context, exchange, picked!.Cluster).ConfigureAwait(false);
+                await ForwardAsync(context, exchange, picked!.Cluster, config).ConfigureAwait(false);
                 break;
             case DirectResponseTarget direct:
                 context.Response.StatusCode = direct.Status;
                 RunResponseFilters(exchange);
-                await WriteAsync(context, direct.Status, direct.Body).ConfigureAwait(false);
+                await LocalReply.WriteAsync(context, direct.Status, direct.Body).ConfigureAwait(false);
                 break;
             case RedirectTarget redirect:
                 context.Response.StatusCode = redirect.Status;
@@ -101,46 +103,100 @@ internal sealed partial class ProxyRequestHandler(ConfigStore store, IHttpForwar
         }
     }
 
-    private async Task ForwardAsync(HttpContext context, ProxyExchange exchange, UpstreamCluster cluster)
+    /// <summary>
+    /// Forwards to the route's upstream. A route that retries or mirrors takes the <see cref="ForwardingLoop"/>; every
+    /// other request takes one attempt here, which costs nothing beyond YARP's own forwarding and the upstream's
+    /// admission and outcome report. Upgrades (WebSocket, CONNECT) are tunnels and are never retried or mirrored.
+    /// </summary>
+    private Task ForwardAsync(HttpContext context, ProxyExchange exchange, UpstreamCluster cluster, CompiledConfig config)
     {
-        var endpoint = cluster.PickEndpoint(exchange, previous: null);
-        if (endpoint is null)
-        {
-            // The gateway's own replies on a matched route pass the response-side filters, as Envoy's local replies do.
-            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            RunResponseFilters(exchange);
-            await WriteAsync(context, StatusCodes.Status503ServiceUnavailable,
-                Encoding.UTF8.GetBytes($"no healthy upstream: upstream {cluster.Name} has no endpoints\n")).ConfigureAwait(false);
-            return;
-        }
-
         context.Features.Set(exchange);
-        if (exchange.Timeout is not { } timeout)
+        if ((exchange.RetryPolicy is not null || exchange.Shadow is not null) && !IsUpgrade(context))
         {
-            var error = await forwarder.SendAsync(context, endpoint.Prefix, endpoint.Invoker, cluster.RequestConfig, ForwardingTransformer.Instance).ConfigureAwait(false);
-            LogForwardingError(context, error, cluster);
+            return _loop.ForwardAsync(context, exchange, cluster, config);
+        }
+
+        return ForwardOnceAsync(context, exchange, cluster);
+    }
+
+    private async Task ForwardOnceAsync(HttpContext context, ProxyExchange exchange, UpstreamCluster cluster)
+    {
+        if (!cluster.TryEnterRequest(out var overflow))
+        {
+            await LocalReply.OverflowAsync(context, exchange, cluster, overflow).ConfigureAwait(false);
             return;
         }
 
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        deadline.CancelAfter(timeout);
-        var result = await forwarder.SendAsync(context, endpoint.Prefix, endpoint.Invoker, cluster.RequestConfig, ForwardingTransformer.Instance, deadline.Token).ConfigureAwait(false);
-        if (result != ForwarderError.None && deadline.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+        try
         {
-            // Envoy answers a route timeout with 504 when nothing was sent yet; YARP reports it as a cancellation.
-            if (!context.Response.HasStarted)
+            var endpoint = cluster.PickEndpoint(exchange, previous: null);
+            if (endpoint is null)
             {
-                context.Response.Clear();
-                context.Response.StatusCode = StatusCodes.Status504GatewayTimeout;
-                RunResponseFilters(exchange);
-                await WriteAsync(context, StatusCodes.Status504GatewayTimeout, TimeoutBody).ConfigureAwait(false);
+                await LocalReply.NoHealthyUpstreamAsync(context, exchange, cluster).ConfigureAwait(false);
+                return;
             }
 
-            return;
-        }
+            if (exchange.Timeout is not { } timeout)
+            {
+                var error = ForwarderError.Request;
+                try
+                {
+                    error = await forwarder.SendAsync(context, endpoint.Prefix, endpoint.Invoker, cluster.RequestConfig, ForwardingTransformer.Instance).ConfigureAwait(false);
+                }
+                finally
+                {
+                    cluster.ReportOutcome(endpoint, UpstreamStatus(context, error), error);
+                }
 
-        LogForwardingError(context, result, cluster);
+                LogForwardingError(context, error, cluster);
+                return;
+            }
+
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+            deadline.CancelAfter(timeout);
+            var result = ForwarderError.Request;
+            try
+            {
+                result = await forwarder.SendAsync(context, endpoint.Prefix, endpoint.Invoker, cluster.RequestConfig, ForwardingTransformer.Instance, deadline.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                // A cancellation reported with 504 is the route timeout, the upstream's failure; any other is the client's.
+                var timedOut = result != ForwarderError.None && deadline.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested;
+                cluster.ReportOutcome(endpoint, timedOut ? StatusCodes.Status504GatewayTimeout : UpstreamStatus(context, result), result);
+            }
+
+            if (result != ForwarderError.None && deadline.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+            {
+                // Envoy answers a route timeout with 504 when nothing was sent yet; YARP reports it as a cancellation.
+                await LocalReply.UpstreamTimeoutAsync(context, exchange).ConfigureAwait(false);
+                return;
+            }
+
+            LogForwardingError(context, result, cluster);
+        }
+        finally
+        {
+            cluster.ExitRequest();
+        }
     }
+
+    private static bool IsUpgrade(HttpContext context) =>
+        context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } ||
+        context.Features.Get<IHttpExtendedConnectFeature>() is { IsExtendedConnect: true };
+
+    /// <summary>
+    /// What the upstream answered, for its outcome report, from what YARP left: the status it copied when the attempt
+    /// got a response, 0 when the failure came before one (YARP's own 502/504 is not the upstream's).
+    /// </summary>
+    private static int UpstreamStatus(HttpContext context, ForwarderError error) => error switch
+    {
+        ForwarderError.None => context.Response.StatusCode,
+        ForwarderError.ResponseBodyDestination or ForwarderError.ResponseBodyClient or ForwarderError.ResponseBodyCanceled
+            or ForwarderError.RequestBodyClient or ForwarderError.RequestBodyDestination or ForwarderError.RequestBodyCanceled
+            when context.Response.HasStarted => context.Response.StatusCode,
+        _ => 0,
+    };
 
     private void LogForwardingError(HttpContext context, ForwarderError error, UpstreamCluster cluster)
     {
@@ -151,22 +207,6 @@ internal sealed partial class ProxyRequestHandler(ConfigStore store, IHttpForwar
 
         var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
         LogUpstreamError(cluster.Name, error, exception?.Message ?? string.Empty);
-    }
-
-    private static Task WriteAsync(HttpContext context, int status, byte[] body)
-    {
-        var response = context.Response;
-        response.StatusCode = status;
-        if (status is StatusCodes.Status204NoContent or StatusCodes.Status205ResetContent or StatusCodes.Status304NotModified)
-        {
-            // These responses have no body (RFC 9110), so a configured direct response body is dropped: writing one
-            // makes Kestrel throw and abort the connection after the headers, breaking the client's keep-alive.
-            return Task.CompletedTask;
-        }
-
-        response.ContentType = "text/plain; charset=utf-8";
-        response.ContentLength = body.Length;
-        return response.Body.WriteAsync(body, 0, body.Length);
     }
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Debug, Message = "Forwarding to upstream {Upstream} failed: {Error} {Detail}")]

@@ -30,7 +30,7 @@ public class GlooCompatibilityTests
     }
 
     [Fact]
-    public void UnsupportedGlooOption_Retries_IsAWarningAndTheResourceLoads()
+    public void UnsupportedGlooOption_Tracing_IsAWarningAndTheResourceLoads()
     {
         var document = Yaml.LoadDocument("""
             apiVersion: gateway.solo.io/v1
@@ -40,16 +40,16 @@ public class GlooCompatibilityTests
               virtualHost:
                 domains: [shop.example.com]
                 options:
-                  retries:
-                    retryOn: 5xx
-                    numRetries: 3
+                  tracing:
+                    routeDescriptor: storefront
+                    propagate: true
                 routes:
                   - matchers: [{prefix: /}]
                     routeAction: {single: {upstream: {name: storefront}}}
             """);
 
-        DiagnosticAssert.Single(document.Diagnostics, DiagnosticSeverity.Warning, "virtualHost.options.retries", 8, 7,
-            "Gloo option 'retries' is not supported by Sluice yet and is ignored");
+        DiagnosticAssert.Single(document.Diagnostics, DiagnosticSeverity.Warning, "virtualHost.options.tracing", 8, 7,
+            "Gloo option 'tracing' is not supported by Sluice yet and is ignored");
         var virtualService = Assert.IsType<VirtualService>(document.Resource);
         Assert.True(virtualService.Spec.VirtualHost.Options.IsEmpty);
     }
