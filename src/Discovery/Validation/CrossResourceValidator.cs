@@ -1,5 +1,6 @@
 using Sluice.Discovery.Graph;
 using Sluice.Discovery.Model;
+using Sluice.Filters;
 
 namespace Sluice.Discovery.Validation;
 
@@ -27,6 +28,7 @@ public static class CrossResourceValidator
         var problems = new List<CrossResourceProblem>();
         foreach (var virtualService in index.VirtualServices)
         {
+            CheckOptionReferences(virtualService, virtualService.Spec.VirtualHost.Options, "virtualHost.options", index, problems);
             CheckRoutes(virtualService, virtualService.Spec.VirtualHost.Routes, "virtualHost.routes", index, problems, [virtualService.Id], parentPrefixes: null);
         }
 
@@ -43,8 +45,33 @@ public static class CrossResourceValidator
             }
         }
 
+        foreach (var gateway in index.Gateways)
+        {
+            if (gateway.Spec.HttpGateway is { } http)
+            {
+                CheckOptionReferences(gateway, http.Options, "httpGateway.options", index, problems);
+            }
+        }
+
         CheckListeners(index, incumbentDomains, problems);
         return problems;
+    }
+
+    /// <summary>Upstreams named inside filter options (shadowing's target) must exist like any other reference.</summary>
+    private static void CheckOptionReferences(Resource owner, OptionSet options, string path, ResourceIndex index, List<CrossResourceProblem> problems)
+    {
+        foreach (var (name, value) in options.Values)
+        {
+            if (!FilterRegistry.Default.TryGet(name, out var descriptor))
+            {
+                continue;
+            }
+
+            foreach (var reference in descriptor.UpstreamReferences(value))
+            {
+                CheckUpstreamRef(owner, new ResourceRef { Name = reference.Name, Namespace = reference.Namespace }, $"{path}.{name}.{reference.RelativePath}", index, problems);
+            }
+        }
     }
 
     private static void CheckRoutes(
@@ -70,6 +97,11 @@ public static class CrossResourceValidator
             if (!delegationOnly && route.RouteAction is { } action)
             {
                 CheckAction(owner, action, $"{routePath}.routeAction", index, problems);
+            }
+
+            if (!delegationOnly)
+            {
+                CheckOptionReferences(owner, route.Options, $"{routePath}.options", index, problems);
             }
 
             if (route.DelegateAction is not { } delegation || referencesOnly)
@@ -140,6 +172,7 @@ public static class CrossResourceValidator
             for (var d = 0; d < multi.Destinations.Count; d++)
             {
                 CheckUpstreamRef(owner, multi.Destinations[d].Destination.Upstream, $"{path}.multi.destinations[{d}].destination.upstream", index, problems);
+                CheckOptionReferences(owner, multi.Destinations[d].Options, $"{path}.multi.destinations[{d}].options", index, problems);
             }
         }
 

@@ -24,7 +24,13 @@ public abstract class FilterDescriptor
 
     /// <summary>Builds the runtime filter; called once per snapshot per route, never on the request path.</summary>
     public abstract HttpFilter Compile(object options);
+
+    /// <summary>Upstreams the options name, so that cross-resource validation can check they exist.</summary>
+    public virtual IEnumerable<UpstreamReference> UpstreamReferences(object options) => [];
 }
+
+/// <summary>An upstream named inside a filter's options; <see cref="RelativePath"/> is relative to the option.</summary>
+public readonly record struct UpstreamReference(string RelativePath, string Name, string? Namespace);
 
 /// <summary>A descriptor with a typed options record, so filters never cast.</summary>
 public abstract class FilterDescriptor<TOptions> : FilterDescriptor
@@ -36,6 +42,10 @@ public abstract class FilterDescriptor<TOptions> : FilterDescriptor
         Validate((TOptions)options, diagnostics);
 
     public sealed override HttpFilter Compile(object options) => Compile((TOptions)options);
+
+    public sealed override IEnumerable<UpstreamReference> UpstreamReferences(object options) => UpstreamReferences((TOptions)options);
+
+    protected virtual IEnumerable<UpstreamReference> UpstreamReferences(TOptions options) => [];
 
     protected virtual void Validate(TOptions options, IOptionsDiagnostics diagnostics)
     {

@@ -16,6 +16,9 @@ internal sealed class ShadowingFilterDescriptor(Random random) : FilterDescripto
 
     public override string OptionName => "shadowing";
 
+    protected override IEnumerable<UpstreamReference> UpstreamReferences(ShadowingOptions options) =>
+        [new UpstreamReference("upstream", options.Upstream.Name, options.Upstream.Namespace)];
+
     public override FilterStage Stage => FilterStage.Route;
 
     public override bool AllowedOnVirtualHost => false;

@@ -56,6 +56,41 @@ public class CrossResourceValidatorTests
     }
 
     [Fact]
+    public void ShadowingToAMissingUpstream_ErrorAtTheOptionsReference()
+    {
+        var problems = Yaml.CrossValidate("""
+            apiVersion: gateway.solo.io/v1
+            kind: VirtualService
+            metadata: {name: storefront, namespace: shop}
+            spec:
+              virtualHost:
+                domains: [shop.example.com]
+                routes:
+                  - matchers: [{prefix: /}]
+                    routeAction:
+                      single:
+                        upstream: {name: web}
+                    options:
+                      shadowing:
+                        upstream: {name: mirror}
+                        percentage: 10
+            ---
+            apiVersion: gloo.solo.io/v1
+            kind: Upstream
+            metadata: {name: web, namespace: shop}
+            spec:
+              static:
+                hosts: [{addr: 10.0.0.1, port: 80}]
+            """);
+
+        var problem = SingleProblem(problems);
+        Assert.Equal(Storefront, problem.Id);
+        Assert.False(problem.Blocking);
+        Assert.Equal("virtualHost.routes[0].options.shadowing.upstream", problem.Diagnostic.FieldPath);
+        Assert.Contains("Upstream shop/mirror does not exist", problem.Diagnostic.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void MissingUpstreamInMultiDestination_ErrorAtThatDestination()
     {
         var problems = Yaml.CrossValidate("""

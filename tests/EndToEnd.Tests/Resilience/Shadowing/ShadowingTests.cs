@@ -104,7 +104,7 @@ public sealed class ShadowingTests
     }
 
     [Fact]
-    public async Task FailingOrMissingShadow_NeverChangesThePrimaryResponse()
+    public async Task FailingShadow_NeverChangesThePrimaryResponse_AndAMissingShadowUpstreamIsRejectedAtLoad()
     {
         await using var primary = await FaultyBackend.EchoAsync("primary");
         var deadPort = FreePort.Next();
@@ -112,8 +112,10 @@ public sealed class ShadowingTests
         {
             g.WriteFile("upstreams.yaml", RouteYaml.Upstream("primary", primary.Port) + "---\n" + RouteYaml.Upstream("dead", deadPort));
             g.WriteFile("vs.yaml", RouteYaml.VirtualService("vs",
-                RouteYaml.Route("prefix: /dead", "primary", options: "shadowing: {upstream: {name: dead}, percentage: 100}") +
-                RouteYaml.Route("prefix: /missing", "primary", options: "shadowing: {upstream: {name: nowhere, namespace: elsewhere}, percentage: 100}")));
+                RouteYaml.Route("prefix: /dead", "primary", options: "shadowing: {upstream: {name: dead}, percentage: 100}")));
+            g.WriteFile("missing.yaml", RouteYaml.VirtualService("missing",
+                RouteYaml.Route("prefix: /missing", "primary", options: "shadowing: {upstream: {name: nowhere, namespace: elsewhere}, percentage: 100}"),
+                ["missing.example.com"]));
         });
         using var client = gateway.CreateClient();
 
@@ -121,11 +123,16 @@ public sealed class ShadowingTests
         {
             using var dead = await client.GetAsync("/dead");
             Assert.Equal(HttpStatusCode.OK, dead.StatusCode);
-            using var missing = await client.GetAsync("/missing");
-            Assert.Equal(HttpStatusCode.OK, missing.StatusCode);
         }
 
-        Assert.Equal(10, primary.Calls);
+        Assert.Equal(5, primary.Calls);
+
+        // A shadow Upstream that does not exist is a reference error like any other: that VirtualService alone is rejected.
+        var status = await gateway.GetStatusAsync("VirtualService", "missing");
+        Assert.Equal("Rejected", status.GetProperty("status").GetString());
+        var reason = status.GetProperty("reasons")[0];
+        Assert.EndsWith(".options.shadowing.upstream", reason.GetProperty("field").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Upstream elsewhere/nowhere does not exist", reason.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
