@@ -21,7 +21,12 @@ public sealed record VirtualHost
     /// <summary>Empty means <c>*</c>, as in Gloo.</summary>
     public IReadOnlyList<string> Domains { get; init; } = [];
 
+    /// <summary>The domains this virtual host serves: <c>*</c> when none are listed, as in Gloo.</summary>
+    public IReadOnlyList<string> EffectiveDomains => Domains.Count == 0 ? AnyDomain : Domains;
+
     public IReadOnlyList<Route> Routes { get; init; } = [];
 
     public OptionSet Options { get; init; } = OptionSet.Empty;
+
+    private static readonly IReadOnlyList<string> AnyDomain = ["*"];
 }

@@ -213,8 +213,7 @@ public static class SnapshotBuilder
         {
             foreach (var virtualService in listener.VirtualServices)
             {
-                var domains = virtualService.Spec.VirtualHost.Domains.Count == 0 ? ["*"] : virtualService.Spec.VirtualHost.Domains;
-                foreach (var domain in domains)
+                foreach (var domain in virtualService.Spec.VirtualHost.EffectiveDomains)
                 {
                     incumbents.TryAdd((listener.Port, domain.ToLowerInvariant()), virtualService.Id);
                 }

@@ -116,7 +116,7 @@ public static class CrossResourceValidator
                     "the selector matches no RouteTable; requests for this route get 404"), Blocking: false));
             }
 
-            var prefixes = route.Matchers.Count == 0 ? ["/"] : route.Matchers.Select(m => m.Prefix ?? "/").ToList();
+            var prefixes = route.DelegationPrefixes;
             foreach (var target in targets)
             {
                 var table = index.Get<RouteTable>(target);
@@ -144,7 +144,7 @@ public static class CrossResourceValidator
 
     private static void CheckChildPrefixes(Resource owner, Route route, string routePath, IReadOnlyList<string> parentPrefixes, List<ResourceId> chain, List<CrossResourceProblem> problems)
     {
-        var matchers = route.Matchers.Count == 0 ? [new Matcher { Prefix = "/" }] : route.Matchers;
+        var matchers = route.EffectiveMatchers;
         for (var m = 0; m < matchers.Count; m++)
         {
             var childPath = matchers[m].Prefix ?? matchers[m].Exact;
@@ -228,7 +228,7 @@ public static class CrossResourceValidator
             var claims = new Dictionary<string, List<(VirtualService Owner, int Index)>>(StringComparer.OrdinalIgnoreCase);
             foreach (var virtualService in listener.VirtualServices)
             {
-                var domains = virtualService.Spec.VirtualHost.Domains.Count == 0 ? ["*"] : virtualService.Spec.VirtualHost.Domains;
+                var domains = virtualService.Spec.VirtualHost.EffectiveDomains;
                 for (var i = 0; i < domains.Count; i++)
                 {
                     if (!claims.TryGetValue(domains[i], out var owners))

@@ -1,5 +1,6 @@
 using System.Net;
 using Sluice.Discovery.Model;
+using Sluice.Filters;
 
 namespace Sluice.Discovery.Validation;
 
@@ -56,6 +57,7 @@ public static class ResourceValidator
             }
         }
 
+        RouteOnlyOptions(spec.VirtualHost.Options, "virtualHost.options", diagnostics);
         RouteValidator.ValidateRoutes(spec.VirtualHost.Routes, "virtualHost.routes", diagnostics);
 
         if (spec.SslConfig is { } ssl)
@@ -86,6 +88,18 @@ public static class ResourceValidator
                 {
                     diagnostics.Error($"sslConfig.sniDomains[{i}]", problem);
                 }
+            }
+        }
+    }
+
+    /// <summary>Options that only make sense per route (Gloo has them in RouteOptions alone) are refused above it.</summary>
+    private static void RouteOnlyOptions(OptionSet options, string path, ResourceDiagnostics diagnostics)
+    {
+        foreach (var name in options.Values.Keys)
+        {
+            if (FilterRegistry.Default.TryGet(name, out var descriptor) && !descriptor.AllowedOnVirtualHost)
+            {
+                diagnostics.Error($"{path}.{name}", $"'{name}' is a route option; set it on the routes (or weighted destinations) that need it");
             }
         }
     }
@@ -125,6 +139,7 @@ public static class ResourceValidator
     {
         if (spec.HttpGateway is { } http)
         {
+            RouteOnlyOptions(http.Options, "httpGateway.options", diagnostics);
             RouteValidator.ValidateExpressions(http.VirtualServiceExpressions, "httpGateway.virtualServiceExpressions", diagnostics);
         }
 

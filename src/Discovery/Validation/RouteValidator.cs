@@ -251,10 +251,10 @@ internal static class RouteValidator
     {
         for (var later = 1; later < routes.Count; later++)
         {
-            var laterMatchers = EffectiveMatchers(routes[later]);
+            var laterMatchers = routes[later].EffectiveMatchers;
             for (var earlier = 0; earlier < later; earlier++)
             {
-                var earlierMatchers = EffectiveMatchers(routes[earlier]);
+                var earlierMatchers = routes[earlier].EffectiveMatchers;
                 if (laterMatchers.All(candidate => earlierMatchers.Any(cover => Covers(cover, candidate))))
                 {
                     diagnostics.Warning($"{path}[{later}]",
@@ -266,9 +266,6 @@ internal static class RouteValidator
     }
 
     private static string Label(Route route) => route.Name is null ? string.Empty : $" ('{route.Name}')";
-
-    private static IReadOnlyList<Matcher> EffectiveMatchers(Route route) =>
-        route.Matchers.Count == 0 ? [new Matcher { Prefix = "/" }] : route.Matchers;
 
     private static bool Covers(Matcher cover, Matcher candidate)
     {

@@ -10,17 +10,7 @@ internal sealed class PrefixRewriteFilter(string replacement) : HttpFilter
 
     public override ValueTask<FilterVerdict> OnRequestAsync(ProxyExchange exchange)
     {
-        var path = exchange.RoutePath;
-        var rest = path.AsSpan(Math.Min(exchange.MatchedPathLength, path.Length));
-
-        // "/api" rewritten to "/" on "/api/users" would give "//users" under Envoy's literal splice;
-        // every Gloo user who writes that means "/users".
-        if (Replacement.EndsWith('/') && rest.StartsWith('/'))
-        {
-            rest = rest[1..];
-        }
-
-        exchange.UpstreamPath = rest.IsEmpty ? Replacement : string.Concat(Replacement, rest);
+        exchange.UpstreamPath = PrefixSplice.Apply(exchange.RoutePath, exchange.MatchedPathLength, Replacement);
         return new(FilterVerdict.Continue);
     }
 }

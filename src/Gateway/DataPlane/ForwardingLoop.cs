@@ -97,7 +97,7 @@ internal sealed partial class ForwardingLoop(IHttpForwarder forwarder, TimeProvi
                 {
                     // Exactly one report per picked endpoint, whatever happened; a cancellation reported with 504 is
                     // a per-try or route timeout (the upstream's failure), any other cancellation is the client's.
-                    var timedOut = error != ForwarderError.None && (perTryExpired || (routeDeadline is { IsCancellationRequested: true } && !context.RequestAborted.IsCancellationRequested));
+                    var timedOut = (perTryExpired && error != ForwarderError.None) || ForwardingLog.RouteTimedOut(context, error, routeDeadline);
                     cluster.ReportOutcome(endpoint, timedOut ? StatusCodes.Status504GatewayTimeout : attempt.UpstreamStatus, error);
                 }
 
@@ -127,7 +127,7 @@ internal sealed partial class ForwardingLoop(IHttpForwarder forwarder, TimeProvi
                     return;
                 }
 
-                if (routeDeadline is { IsCancellationRequested: true } && !context.RequestAborted.IsCancellationRequested)
+                if (ForwardingLog.RouteTimedOut(context, error, routeDeadline))
                 {
                     await LocalReply.UpstreamTimeoutAsync(context, exchange).ConfigureAwait(false);
                     return;
@@ -136,7 +136,7 @@ internal sealed partial class ForwardingLoop(IHttpForwarder forwarder, TimeProvi
                 if (context.RequestAborted.IsCancellationRequested || attempt.Committed || context.Response.HasStarted)
                 {
                     // The client left, or a response was already on its way: nothing can be retried.
-                    LogForwardingError(context, error, cluster);
+                    ForwardingLog.Failure(logger, context, error, cluster);
                     return;
                 }
 
@@ -154,7 +154,7 @@ internal sealed partial class ForwardingLoop(IHttpForwarder forwarder, TimeProvi
                     continue;
                 }
 
-                LogForwardingError(context, error, cluster);
+                ForwardingLog.Failure(logger, context, error, cluster);
                 if (overflow is not null || attempt.Overflow is not null)
                 {
                     context.Response.Headers[LocalReply.OverflowHeader] = overflow ?? attempt.Overflow;
@@ -244,20 +244,9 @@ internal sealed partial class ForwardingLoop(IHttpForwarder forwarder, TimeProvi
         await shadows.SendAsync(context, exchange, shadowCluster, copy).ConfigureAwait(false);
     }
 
-    private void LogForwardingError(HttpContext context, ForwarderError error, UpstreamCluster cluster)
-    {
-        if (error != ForwarderError.None && logger.IsEnabled(LogLevel.Debug))
-        {
-            LogUpstreamError(cluster.Name, error, context.Features.Get<IForwarderErrorFeature>()?.Exception?.Message ?? string.Empty);
-        }
-    }
-
     [LoggerMessage(EventId = 101, Level = LogLevel.Debug, Message = "Retrying upstream {Upstream}: attempt {Attempt} to {Endpoint} answered {Status}")]
     private partial void LogRetryOnStatus(string upstream, int attempt, string endpoint, int status);
 
     [LoggerMessage(EventId = 102, Level = LogLevel.Debug, Message = "Retrying upstream {Upstream}: attempt {Attempt} to {Endpoint} failed with {Failure}")]
     private partial void LogRetryOnFailure(string upstream, int attempt, string endpoint, AttemptFailure failure);
-
-    [LoggerMessage(EventId = 103, Level = LogLevel.Debug, Message = "Forwarding to upstream {Upstream} failed: {Error} {Detail}")]
-    private partial void LogUpstreamError(string upstream, ForwarderError error, string detail);
 }

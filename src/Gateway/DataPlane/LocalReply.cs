@@ -1,4 +1,3 @@
-using System.Text;
 using Sluice.Filters;
 
 namespace Sluice.Gateway.DataPlane;
@@ -32,15 +31,14 @@ internal static class LocalReply
 
     /// <summary>Envoy's "no healthy upstream" 503: the upstream has no endpoint that can take the request.</summary>
     public static Task NoHealthyUpstreamAsync(HttpContext context, ProxyExchange exchange, UpstreamCluster cluster) =>
-        MatchedRouteReplyAsync(context, exchange, StatusCodes.Status503ServiceUnavailable,
-            Encoding.UTF8.GetBytes($"no healthy upstream: upstream {cluster.Name} has no endpoints\n"));
+        MatchedRouteReplyAsync(context, exchange, StatusCodes.Status503ServiceUnavailable, cluster.NoEndpointsBody);
 
     /// <summary>A circuit breaker refused the request: 503 at once, naming the breaker.</summary>
     public static Task OverflowAsync(HttpContext context, ProxyExchange exchange, UpstreamCluster cluster, string? overflow)
     {
-        context.Response.Headers[OverflowHeader] = overflow ?? "overflow";
-        return MatchedRouteReplyAsync(context, exchange, StatusCodes.Status503ServiceUnavailable,
-            Encoding.UTF8.GetBytes($"upstream {cluster.Name} is overloaded: {overflow ?? "overflow"}\n"));
+        overflow ??= "overflow";
+        context.Response.Headers[OverflowHeader] = overflow;
+        return MatchedRouteReplyAsync(context, exchange, StatusCodes.Status503ServiceUnavailable, cluster.OverloadedBody(overflow));
     }
 
     /// <summary>

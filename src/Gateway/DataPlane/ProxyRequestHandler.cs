@@ -11,7 +11,7 @@ namespace Sluice.Gateway.DataPlane;
 /// pick the virtual host and the first matching route, run its filters, and forward with YARP's forwarder.
 /// ASP.NET's endpoint routing is bypassed: it matches case-insensitively by templates, not Gloo's semantics.
 /// </summary>
-internal sealed partial class ProxyRequestHandler(ConfigStore store, IHttpForwarder forwarder, TimeProvider time, ILoggerFactory loggers, ILogger<ProxyRequestHandler> logger)
+internal sealed class ProxyRequestHandler(ConfigStore store, IHttpForwarder forwarder, TimeProvider time, ILoggerFactory loggers, ILogger<ProxyRequestHandler> logger)
 {
     private static readonly byte[] NoRouteBody = "no route matched this request\n"u8.ToArray();
     private static readonly byte[] NoListenerBody = "this listener serves no virtual service\n"u8.ToArray();
@@ -136,49 +136,39 @@ internal sealed partial class ProxyRequestHandler(ConfigStore store, IHttpForwar
                 return;
             }
 
-            if (exchange.Timeout is not { } timeout)
-            {
-                var error = ForwarderError.Request;
-                try
-                {
-                    error = await forwarder.SendAsync(context, endpoint.Prefix, endpoint.Invoker, cluster.RequestConfig, ForwardingTransformer.Instance).ConfigureAwait(false);
-                }
-                finally
-                {
-                    cluster.ReportOutcome(endpoint, UpstreamStatus(context, error), error);
-                }
-
-                LogForwardingError(context, error, cluster);
-                return;
-            }
-
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-            deadline.CancelAfter(timeout);
+            // Only a route with a timeout needs a token source; the others allocate nothing here.
+            using var deadline = exchange.Timeout is { } timeout ? RouteDeadline(context, timeout) : null;
             var result = ForwarderError.Request;
             try
             {
-                result = await forwarder.SendAsync(context, endpoint.Prefix, endpoint.Invoker, cluster.RequestConfig, ForwardingTransformer.Instance, deadline.Token).ConfigureAwait(false);
+                result = await forwarder.SendAsync(context, endpoint.Prefix, endpoint.Invoker, cluster.RequestConfig, ForwardingTransformer.Instance, deadline?.Token ?? CancellationToken.None).ConfigureAwait(false);
             }
             finally
             {
-                // A cancellation reported with 504 is the route timeout, the upstream's failure; any other is the client's.
-                var timedOut = result != ForwarderError.None && deadline.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested;
-                cluster.ReportOutcome(endpoint, timedOut ? StatusCodes.Status504GatewayTimeout : UpstreamStatus(context, result), result);
+                // A route timeout is the upstream's failure (reported as 504); a client that left is nobody's.
+                cluster.ReportOutcome(endpoint, ForwardingLog.RouteTimedOut(context, result, deadline) ? StatusCodes.Status504GatewayTimeout : UpstreamStatus(context, result), result);
             }
 
-            if (result != ForwarderError.None && deadline.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+            if (ForwardingLog.RouteTimedOut(context, result, deadline))
             {
                 // Envoy answers a route timeout with 504 when nothing was sent yet; YARP reports it as a cancellation.
                 await LocalReply.UpstreamTimeoutAsync(context, exchange).ConfigureAwait(false);
                 return;
             }
 
-            LogForwardingError(context, result, cluster);
+            ForwardingLog.Failure(logger, context, result, cluster);
         }
         finally
         {
             cluster.ExitRequest();
         }
+    }
+
+    private static CancellationTokenSource RouteDeadline(HttpContext context, TimeSpan timeout)
+    {
+        var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        deadline.CancelAfter(timeout);
+        return deadline;
     }
 
     private static bool IsUpgrade(HttpContext context) =>
@@ -197,18 +187,4 @@ internal sealed partial class ProxyRequestHandler(ConfigStore store, IHttpForwar
             when context.Response.HasStarted => context.Response.StatusCode,
         _ => 0,
     };
-
-    private void LogForwardingError(HttpContext context, ForwarderError error, UpstreamCluster cluster)
-    {
-        if (error == ForwarderError.None || !logger.IsEnabled(LogLevel.Debug))
-        {
-            return;
-        }
-
-        var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
-        LogUpstreamError(cluster.Name, error, exception?.Message ?? string.Empty);
-    }
-
-    [LoggerMessage(EventId = 100, Level = LogLevel.Debug, Message = "Forwarding to upstream {Upstream} failed: {Error} {Detail}")]
-    private partial void LogUpstreamError(string upstream, ForwarderError error, string detail);
 }

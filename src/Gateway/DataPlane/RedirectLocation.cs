@@ -1,5 +1,6 @@
 using System.Text;
 using Sluice.Discovery.Model;
+using Sluice.Filters.Rewrite;
 
 namespace Sluice.Gateway.DataPlane;
 
@@ -40,9 +41,7 @@ internal static class RedirectLocation
         }
         else if (action.PrefixRewrite is { } prefix)
         {
-            var rest = path[Math.Min(matchedLength, path.Length)..];
-            var effective = prefix.Length == 0 ? "/" : prefix;
-            newPath = effective.EndsWith('/') && rest.StartsWith('/') ? effective + rest[1..] : effective + rest;
+            newPath = PrefixSplice.Apply(path, matchedLength, prefix);
         }
         else
         {

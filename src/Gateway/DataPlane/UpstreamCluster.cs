@@ -1,3 +1,4 @@
+using System.Text;
 using Sluice.Filters;
 using Sluice.Gateway.Upstreams;
 using Sluice.Gateway.Upstreams.CircuitBreaking;
@@ -64,6 +65,10 @@ internal sealed record UpstreamClusterOptions
 internal sealed class UpstreamCluster
 {
     private readonly LoadBalancer _balancer;
+    private byte[]? _noEndpointsBody;
+    private byte[]? _maxRequestsBody;
+    private byte[]? _maxPendingBody;
+    private byte[]? _maxRetriesBody;
     private readonly SlowStart? _slowStart;
     private EndpointSelection _selection;
 
@@ -89,6 +94,23 @@ internal sealed class UpstreamCluster
         Logger = options.Logger;
         _selection = BuildSelection();
     }
+
+    /// <summary>Envoy's "no healthy upstream" reply body, built once: a request that finds no endpoint costs no formatting.</summary>
+    public byte[] NoEndpointsBody => _noEndpointsBody ??= Encoding.UTF8.GetBytes($"no healthy upstream: upstream {Name} has no endpoints\n");
+
+    /// <summary>
+    /// The 503 body for a circuit-breaker refusal, built once per breaker: shedding load must be the cheapest thing the
+    /// gateway does, so it must not format a string per refused request.
+    /// </summary>
+    public byte[] OverloadedBody(string overflow) => overflow switch
+    {
+        CircuitBreaker.MaxRequestsOverflow => _maxRequestsBody ??= Overloaded(overflow),
+        CircuitBreaker.MaxPendingOverflow => _maxPendingBody ??= Overloaded(overflow),
+        CircuitBreaker.MaxRetriesOverflow => _maxRetriesBody ??= Overloaded(overflow),
+        _ => Overloaded(overflow),
+    };
+
+    private byte[] Overloaded(string overflow) => Encoding.UTF8.GetBytes($"upstream {Name} is overloaded: {overflow}\n");
 
     public string Name { get; }
 

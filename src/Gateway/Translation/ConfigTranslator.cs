@@ -39,7 +39,7 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
             foreach (var virtualService in assignment.VirtualServices)
             {
                 var compiled = CompileVirtualHost(virtualService, assignment.Gateway, index, clusters);
-                var vsDomains = virtualService.Spec.VirtualHost.Domains.Count == 0 ? ["*"] : virtualService.Spec.VirtualHost.Domains;
+                var vsDomains = virtualService.Spec.VirtualHost.EffectiveDomains;
                 domains.AddRange(vsDomains.Select(domain => (domain, compiled)));
                 if (assignment.Ssl && virtualService.Spec.SslConfig?.SslFiles is { } files && certificates.TryLoad(files.TlsCert, files.TlsKey, out var certificate))
                 {
@@ -90,7 +90,7 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
             var options = inherited.Overlay(route.Options, $"{Describe(owner)} {routePath}.options");
             if (route.DelegateAction is { } delegation)
             {
-                var prefixes = route.Matchers.Count == 0 ? ["/"] : route.Matchers.Select(m => m.Prefix ?? "/").ToArray();
+                string[] prefixes = [.. route.DelegationPrefixes];
                 foreach (var target in DelegationResolver.Targets(delegation, owner.Namespace, context.Index))
                 {
                     if (context.Index.Get<RouteTable>(target) is not { } table || context.Chain.Contains(target))
@@ -121,8 +121,7 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
 
     private static RouteCondition[] CompileConditions(Route route, string[] parentPrefixes)
     {
-        var matchers = route.Matchers.Count == 0 ? [new Matcher { Prefix = "/" }] : route.Matchers;
-        return [.. matchers.Select(matcher => CompileCondition(matcher, parentPrefixes))];
+        return [.. route.EffectiveMatchers.Select(matcher => CompileCondition(matcher, parentPrefixes))];
     }
 
     private static RouteCondition CompileCondition(Matcher matcher, string[] parentPrefixes)

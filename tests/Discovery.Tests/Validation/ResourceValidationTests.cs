@@ -5,6 +5,41 @@ namespace Sluice.Discovery.Tests.Validation;
 public class ResourceValidationTests
 {
     [Theory]
+    [InlineData("faults", "{abort: {percentage: 100, httpStatus: 503}}")]
+    [InlineData("shadowing", "{upstream: {name: mirror}, percentage: 10}")]
+    [InlineData("lbHash", "{hashPolicies: [{header: x-user}]}")]
+    public void RouteOnlyOption_OnAVirtualHost_IsAnError_OnARouteIsAccepted(string option, string value)
+    {
+        var onHost = Yaml.Validate($"""
+            apiVersion: gateway.solo.io/v1
+            kind: VirtualService
+            metadata: {"{name: storefront, namespace: shop}"}
+            spec:
+              virtualHost:
+                options:
+                  {option}: {value}
+                routes:
+                  - matchers: [{"{prefix: /}"}]
+                    directResponseAction: {"{status: 200}"}
+            """);
+        DiagnosticAssert.Single(onHost, DiagnosticSeverity.Error, $"virtualHost.options.{option}", 7, 7, $"'{option}' is a route option");
+
+        var onRoute = Yaml.Validate($"""
+            apiVersion: gateway.solo.io/v1
+            kind: VirtualService
+            metadata: {"{name: storefront, namespace: shop}"}
+            spec:
+              virtualHost:
+                routes:
+                  - matchers: [{"{prefix: /}"}]
+                    directResponseAction: {"{status: 200}"}
+                    options:
+                      {option}: {value}
+            """);
+        Assert.DoesNotContain(onRoute, d => d.IsError);
+    }
+
+    [Theory]
     [InlineData(0)]
     [InlineData(65536)]
     public void UpstreamPortOutOfRange_IsAnError(long port)
