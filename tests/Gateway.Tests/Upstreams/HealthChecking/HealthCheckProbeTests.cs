@@ -33,12 +33,15 @@ public sealed class HealthCheckProbeTests
     public async Task Http_NoAnswerWithinTheTimeout_IsATimeout()
     {
         using var listener = Listen();
-        _ = listener.AcceptSocketAsync();
+        // The accepted socket is held until the end: a socket nobody references can be finalized and closed by a
+        // GC mid-test, which the probe rightly reports as a network error instead of a timeout.
+        var silentPeer = listener.AcceptSocketAsync();
         using var probe = new HealthCheckProbe(Policy(http: "/healthz", timeout: TimeSpan.FromMilliseconds(200)), TimeProvider.System);
 
         var (result, _) = await probe.CheckAsync(Endpoint(listener), CancellationToken.None);
 
         Assert.Equal(HealthCheckResult.Timeout, result);
+        (await silentPeer).Dispose();
     }
 
     [Fact]
@@ -62,10 +65,11 @@ public sealed class HealthCheckProbeTests
     public async Task Tcp_AConnectionThatOpens_IsHealthy()
     {
         using var listener = Listen();
-        _ = listener.AcceptSocketAsync();
+        var peer = listener.AcceptSocketAsync();
         using var probe = new HealthCheckProbe(Policy(http: null), TimeProvider.System);
 
         Assert.Equal(HealthCheckResult.Healthy, (await probe.CheckAsync(Endpoint(listener), CancellationToken.None)).Result);
+        (await peer).Dispose();
     }
 
     [Fact]
