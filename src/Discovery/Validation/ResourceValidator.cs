@@ -30,6 +30,9 @@ public static class ResourceValidator
             case Gateway gateway:
                 ValidateGateway(gateway.Spec, diagnostics);
                 break;
+            case Secret secret:
+                ValidateSecret(secret.Spec, diagnostics);
+                break;
         }
 
         if (resource.Metadata.Name.Length > 253 || resource.Metadata.Name.AsSpan().ContainsAny(" /\\\r\n\0"))
@@ -38,6 +41,29 @@ public static class ResourceValidator
         }
 
         return diagnostics.Items;
+    }
+
+    private static void ValidateSecret(SecretSpec spec, ResourceDiagnostics diagnostics)
+    {
+        // Messages name keys, never values: a Secret's content must not reach logs or the admin API.
+        foreach (var (key, value) in spec.Data)
+        {
+            if (!Convert.TryFromBase64String(value, new byte[value.Length], out _))
+            {
+                diagnostics.Error($"data.{key}", $"the value of '{key}' is not valid base64 (Secret data is base64; use stringData for plain text)");
+            }
+        }
+
+        if (spec.Type == SecretSpec.TlsType)
+        {
+            foreach (var required in (ReadOnlySpan<string>)[SecretSpec.TlsCertificateKey, SecretSpec.TlsPrivateKeyKey])
+            {
+                if (!spec.Data.ContainsKey(required) && !spec.StringData.ContainsKey(required))
+                {
+                    diagnostics.Error("data", $"a {SecretSpec.TlsType} Secret needs the key '{required}'");
+                }
+            }
+        }
     }
 
     private static void ValidateVirtualService(VirtualServiceSpec spec, ResourceDiagnostics diagnostics)
