@@ -64,6 +64,7 @@ internal static class GatewayHost
         });
         services.AddSingleton<UpstreamInvokerPool>();
         services.AddSingleton<CertificateCache>();
+        services.AddSingleton<FilterStateStore>();
         services.AddSingleton<ConfigTranslator>();
         services.AddSingleton(sp => new ConfigStore(
             sp.GetRequiredService<ConfigFileScanner>(),
