@@ -8,4 +8,6 @@ public enum ResourceKind
     UpstreamGroup,
     Gateway,
     Secret,
+    Ingress,
+    IngressClass,
 }

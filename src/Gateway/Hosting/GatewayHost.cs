@@ -60,6 +60,7 @@ internal static class GatewayHost
         });
         services.AddSingleton<UpstreamInvokerPool>();
         services.AddSingleton<CertificateCache>();
+        services.AddSingleton(sp => new Sluice.Discovery.Ingress.IngressConverter(options.Ingress, sp.GetService<Sluice.Discovery.Ingress.IServicePortResolver>()));
         services.AddSingleton<ConfigTranslator>();
         services.AddSingleton(sp => new ConfigStore(
             sp.GetRequiredService<ConfigFileScanner>(),

@@ -18,4 +18,7 @@ internal sealed record GatewayRunOptions
     public TimeSpan ReloadQuietPeriod { get; init; } = TimeSpan.FromMilliseconds(150);
 
     public TimeSpan ReloadPollInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Which Ingresses are ours and the listener ports that serve them.</summary>
+    public Sluice.Discovery.Ingress.IngressControllerSettings Ingress { get; init; } = Sluice.Discovery.Ingress.IngressControllerSettings.Default;
 }

@@ -170,6 +170,9 @@ public sealed class GatewayFixture : IAsyncDisposable
             DrainTimeout = TimeSpan.FromSeconds(5),
             ReloadQuietPeriod = TimeSpan.FromMilliseconds(50),
             ReloadPollInterval = TimeSpan.FromMilliseconds(500),
+
+            // Ingress rules join the fixture's own HTTP and HTTPS listeners, never the fixed default ports.
+            Ingress = Sluice.Discovery.Ingress.IngressControllerSettings.Default with { HttpPort = HttpPort, HttpsPort = HttpsPort },
         };
         _app = GatewayHost.Build(options, logging =>
         {
