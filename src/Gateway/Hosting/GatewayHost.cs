@@ -17,7 +17,8 @@ namespace Sluice.Gateway;
 /// </summary>
 internal static class GatewayHost
 {
-    public static WebApplication Build(GatewayRunOptions options, Action<ILoggingBuilder>? configureLogging = null)
+    /// <param name="configureServices">Extra services, such as the Kubernetes source's <see cref="Sluice.Discovery.Ingress.IServicePortResolver"/>.</param>
+    public static WebApplication Build(GatewayRunOptions options, Action<ILoggingBuilder>? configureLogging = null, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "sluice", Args = [] });
         builder.Logging.ClearProviders();
@@ -75,6 +76,7 @@ internal static class GatewayHost
         services.AddHostedService(sp => sp.GetRequiredService<ListenerManager>());
         services.AddHostedService<ConfigReloadService>();
         services.AddUpstreamResilience();
+        configureServices?.Invoke(services);
 
         var app = builder.Build();
         AdminEndpoints.Map(app);

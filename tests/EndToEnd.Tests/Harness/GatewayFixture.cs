@@ -16,6 +16,7 @@ namespace Sluice.EndToEnd.Tests.Harness;
 public sealed class GatewayFixture : IAsyncDisposable
 {
     private WebApplication? _app;
+    private Action<IServiceCollection>? _services;
 
     private GatewayFixture(string configDirectory, string stateDirectory)
     {
@@ -41,10 +42,11 @@ public sealed class GatewayFixture : IAsyncDisposable
 
     public long Version => _app!.Services.GetRequiredService<ConfigStore>().Current.Version;
 
-    public static async Task<GatewayFixture> StartAsync(Action<GatewayFixture>? writeConfig = null, bool defaultGateways = true, string? stateDirectory = null, string? configDirectory = null)
+    /// <param name="services">Extra services for the gateway's container (a Service port resolver, say).</param>
+    public static async Task<GatewayFixture> StartAsync(Action<GatewayFixture>? writeConfig = null, bool defaultGateways = true, string? stateDirectory = null, string? configDirectory = null, Action<IServiceCollection>? services = null)
     {
         var root = Path.Combine(Path.GetTempPath(), "sluice-e2e-" + Guid.NewGuid().ToString("N")[..12]);
-        var fixture = new GatewayFixture(configDirectory ?? Path.Combine(root, "config"), stateDirectory ?? Path.Combine(root, "state"));
+        var fixture = new GatewayFixture(configDirectory ?? Path.Combine(root, "config"), stateDirectory ?? Path.Combine(root, "state")) { _services = services };
         Directory.CreateDirectory(fixture.ConfigDirectory);
         if (defaultGateways && configDirectory is null)
         {
@@ -180,7 +182,7 @@ public sealed class GatewayFixture : IAsyncDisposable
             logging.SetMinimumLevel(LogLevel.Information);
             logging.AddFilter("Microsoft", LogLevel.Warning);
             logging.AddFilter("Yarp", LogLevel.Warning);
-        });
+        }, _services);
         await _app.StartAsync();
     }
 }
