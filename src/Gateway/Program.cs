@@ -27,6 +27,7 @@ var adminTokenFileOption = new Option<string>("--admin-token-file")
     Description = "A file holding a token the admin API requires as 'Authorization: Bearer TOKEN' (/healthz and /readyz stay open). Default: $SLUICE_ADMIN_TOKEN, else none",
 };
 var run = new Command("run", "Serve the configuration and reload it whenever a file changes.") { configOption, stateOption, adminOption, maxInFlightOption, adminTokenFileOption };
+IngressCommandLine.Register(run);
 run.SetAction(async (parse, cancellation) =>
 {
     var admin = parse.GetValue(adminOption)!;
@@ -66,6 +67,7 @@ run.SetAction(async (parse, cancellation) =>
         MaxRequestsInFlight = parse.GetValue(maxInFlightOption),
         AdminToken = string.IsNullOrEmpty(adminToken) ? null : adminToken,
     };
+    options = IngressCommandLine.Apply(parse, options);
     await using var app = GatewayHost.Build(options);
     await app.RunAsync(cancellation).ConfigureAwait(false);
     return 0;

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Text;
 using Sluice.Discovery.Graph;
+using Sluice.Discovery.Ingress;
 using Sluice.Discovery.Model;
 using Sluice.Discovery.Snapshots;
 using Sluice.Filters;
@@ -22,13 +23,17 @@ namespace Sluice.Gateway.Translation;
 /// output is Sluice's own route table driving YARP's <see cref="IHttpForwarder"/> directly, not an IProxyConfig,
 /// because YARP's config routing is endpoint routing (case-insensitive templates, whole-update rejection).
 /// </summary>
-internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPool invokers, CertificateCache certificates, UpstreamStateRegistry? upstreams = null, FilterStateStore? filterState = null)
+internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPool invokers, CertificateCache certificates, UpstreamStateRegistry? upstreams = null, FilterStateStore? filterState = null, IngressConverter? ingress = null)
 {
     // Filter state (rate-limit buckets, JWKS caches) outlives each translation; without a store (tests) a private one is used.
     private readonly FilterStateStore _filterState = filterState ?? new FilterStateStore();
 
     // Clusters bind to the long-lived upstream state; without a registry (tests, offline tools) a private one is used.
     private readonly UpstreamClusterFactory _clusters = new(invokers, upstreams ?? new UpstreamStateRegistry());
+    private readonly IngressTranslator _ingress = new(ingress ?? IngressConverter.Default);
+
+    /// <summary>Who Sluice is as an ingress controller; the snapshot builder validates Ingresses with the same.</summary>
+    public IngressConverter Ingress => _ingress.Converter;
 
     public CompiledConfig Translate(ResourceSnapshot snapshot)
     {
@@ -48,6 +53,8 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
         var index = snapshot.Effective;
         var clusters = new Dictionary<ResourceId, UpstreamCluster>();
         var listeners = new Dictionary<int, CompiledListener>();
+        var ingressContext = new FlattenContext(index, clusters, [], []);
+        var ingress = _ingress.Compile(index, id => Cluster(ingressContext, id));
         foreach (var assignment in ListenerPlan.Assign(index))
         {
             var domains = new List<(string, CompiledVirtualHost)>();
@@ -66,6 +73,14 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
                 }
             }
 
+            if (ingress.Serves(assignment.Port, assignment.Ssl))
+            {
+                // After the virtual services: on a domain both claim, the VirtualService keeps it.
+                domains.AddRange(ingress.Domains);
+                sni.AddRange(ingress.Sni);
+                fallback ??= ingress.Fallback;
+            }
+
             listeners.TryAdd(assignment.Port, new CompiledListener
             {
                 Name = assignment.Name,
@@ -75,6 +90,19 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
                 Hosts = new VirtualHostTable(domains),
                 Certificates = assignment.Ssl ? new ServerCertificates(sni, fallback) : ServerCertificates.None,
                 Settings = ListenerSettings.From(assignment.Gateway?.Spec.HttpGateway?.Options),
+            });
+        }
+
+        foreach (var (port, ssl) in ingress.MissingListeners(listeners.Keys))
+        {
+            listeners.Add(port, new CompiledListener
+            {
+                Name = ssl ? "ingress-https" : "ingress-http",
+                BindAddress = "::",
+                Port = port,
+                Ssl = ssl,
+                Hosts = new VirtualHostTable(ingress.Domains),
+                Certificates = ssl ? new ServerCertificates(ingress.Sni, ingress.Fallback) : ServerCertificates.None,
             });
         }
 
