@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net;
 using Sluice.Gateway;
 using Sluice.Gateway.Cli;
+using Sluice.Gateway.Telemetry;
 
 var configOption = new Option<string[]>("--config", "-c")
 {
@@ -18,6 +19,7 @@ var adminOption = new Option<string>("--admin")
     DefaultValueFactory = _ => "127.0.0.1:19000",
 };
 var run = new Command("run", "Serve the configuration and reload it whenever a file changes.") { configOption, stateOption, adminOption };
+TelemetryCliOptions.AddTo(run);
 run.SetAction(async (parse, cancellation) =>
 {
     var admin = parse.GetValue(adminOption)!;
@@ -29,7 +31,12 @@ run.SetAction(async (parse, cancellation) =>
 
     var configs = parse.GetValue(configOption) is { Length: > 0 } given ? given : ["config"];
     var state = parse.GetValue(stateOption) ?? Environment.GetEnvironmentVariable("SLUICE_STATE_DIR") ?? ".sluice-state";
-    var options = new GatewayRunOptions { ConfigPaths = configs, StateDirectory = Path.GetFullPath(state), AdminEndpoint = adminEndpoint };
+    if (TelemetryCliOptions.Parse(parse, Console.Error) is not { } telemetry)
+    {
+        return 2;
+    }
+
+    var options = new GatewayRunOptions { ConfigPaths = configs, StateDirectory = Path.GetFullPath(state), AdminEndpoint = adminEndpoint, Telemetry = telemetry };
     await using var app = GatewayHost.Build(options);
     await app.RunAsync(cancellation).ConfigureAwait(false);
     return 0;

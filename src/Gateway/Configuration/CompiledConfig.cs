@@ -47,6 +47,9 @@ internal sealed class CompiledListener
     public required VirtualHostTable Hosts { get; init; }
 
     public required ServerCertificates Certificates { get; init; }
+
+    /// <summary>The listener's access logs (its Gateway's <c>options.accessLoggingService</c>); null when it has none.</summary>
+    public Telemetry.AccessLogs.AccessLogPolicy? AccessLog { get; init; }
 }
 
 /// <summary>SNI name to certificate for one TLS listener, with Envoy's domain precedence and a default.</summary>

@@ -18,4 +18,7 @@ internal sealed record GatewayRunOptions
     public TimeSpan ReloadQuietPeriod { get; init; } = TimeSpan.FromMilliseconds(150);
 
     public TimeSpan ReloadPollInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Tracing switches and the OTLP endpoint.</summary>
+    public Telemetry.TelemetryOptions Telemetry { get; init; } = new();
 }

@@ -57,6 +57,7 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
                 Ssl = assignment.Ssl,
                 Hosts = new VirtualHostTable(domains),
                 Certificates = assignment.Ssl ? new ServerCertificates(sni, fallback) : ServerCertificates.None,
+                AccessLog = Telemetry.AccessLogs.AccessLogPolicy.Compile(assignment.Gateway?.Spec.Options),
             });
         }
 

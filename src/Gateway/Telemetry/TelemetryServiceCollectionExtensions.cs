@@ -1,0 +1,50 @@
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Sluice.Gateway.Telemetry.AccessLogs;
+using Sluice.Gateway.Telemetry.Metrics;
+using Sluice.Gateway.Telemetry.Tracing;
+
+namespace Sluice.Gateway.Telemetry;
+
+/// <summary>
+/// Metrics (every <c>Sluice.*</c> meter, exported for Prometheus on the admin listener), tracing (parent-based ratio
+/// sampling, OTLP when an endpoint is given) and the access log writer.
+/// </summary>
+internal static class TelemetryServiceCollectionExtensions
+{
+    public static IServiceCollection AddGatewayTelemetry(this IServiceCollection services, TelemetryOptions options)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton<AccessLogWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<AccessLogWriter>());
+        services.AddSingleton<RequestTelemetry>();
+        services.AddHostedService<GatewayStateGauges>();
+
+        var telemetry = services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("sluice"))
+            .WithMetrics(metrics => metrics
+                .AddMeter(GatewayInstruments.MeterWildcard)
+                .AddPrometheusExporter());
+
+        if (options.TracingEnabled)
+        {
+            telemetry.WithTracing(tracing =>
+            {
+                tracing.AddSource(GatewayTracing.SourceName)
+                    .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(options.TraceSamplingRatio)));
+                if (options.OtlpEndpoint is { } endpoint)
+                {
+                    tracing.AddOtlpExporter(otlp =>
+                    {
+                        otlp.Endpoint = endpoint;
+                        otlp.Protocol = options.OtlpProtocol == "http/protobuf" ? OtlpExportProtocol.HttpProtobuf : OtlpExportProtocol.Grpc;
+                    });
+                }
+            });
+        }
+
+        return services;
+    }
+}
