@@ -34,6 +34,9 @@ internal static class GatewayTracing
             _ = ActivityContext.TryParse(parentHeader[0], headers.TraceState.Count == 1 ? headers.TraceState[0] : null, isRemote: true, out parent);
         }
 
+        // ASP.NET's hosting may have started an unsampled activity of its own for this request; the gateway's span
+        // must descend from the client's traceparent or be a root, never from that local placeholder.
+        Activity.Current = null;
         var activity = Source.StartActivity("sluice.request", ActivityKind.Server, parent);
         if (activity is { IsAllDataRequested: true })
         {
