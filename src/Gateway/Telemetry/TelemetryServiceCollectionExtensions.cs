@@ -36,10 +36,12 @@ internal static class TelemetryServiceCollectionExtensions
                     .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(options.TraceSamplingRatio)));
                 if (options.OtlpEndpoint is { } endpoint)
                 {
+                    var http = options.OtlpProtocol == "http/protobuf";
                     tracing.AddOtlpExporter(otlp =>
                     {
-                        otlp.Endpoint = endpoint;
-                        otlp.Protocol = options.OtlpProtocol == "http/protobuf" ? OtlpExportProtocol.HttpProtobuf : OtlpExportProtocol.Grpc;
+                        // As with OTEL_EXPORTER_OTLP_ENDPOINT, a base URL gets the signal's path; an explicit path is kept.
+                        otlp.Endpoint = http && endpoint.AbsolutePath == "/" ? new Uri(endpoint, "v1/traces") : endpoint;
+                        otlp.Protocol = http ? OtlpExportProtocol.HttpProtobuf : OtlpExportProtocol.Grpc;
                     });
                 }
             });
