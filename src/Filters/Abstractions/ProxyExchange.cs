@@ -80,6 +80,9 @@ public sealed class ProxyExchange
     /// <summary>Stopwatch ticks from sending the last attempt to its response headers (Envoy's upstream service time); 0 when none.</summary>
     internal long UpstreamServiceTicks { get; set; }
 
+    /// <summary>The trace context passed on to upstreams when the gateway propagates without recording spans.</summary>
+    internal System.Diagnostics.ActivityContext PropagatedTrace { get; set; }
+
     /// <summary>How many upstream attempts were made.</summary>
     internal int UpstreamAttempts { get; set; }
 

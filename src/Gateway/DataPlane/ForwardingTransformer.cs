@@ -34,7 +34,7 @@ internal sealed class ForwardingTransformer : HttpTransformer
 
         headers.Remove("X-Forwarded-Proto");
         headers.TryAddWithoutValidation("X-Forwarded-Proto", httpContext.Request.Scheme);
-        GatewayTracing.Inject(proxyRequest);
+        GatewayTracing.Inject(proxyRequest, exchange.PropagatedTrace);
     }
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)

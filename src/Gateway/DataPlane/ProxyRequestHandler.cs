@@ -16,7 +16,7 @@ namespace Sluice.Gateway.DataPlane;
 /// pick the virtual host and the first matching route, run its filters, and forward with YARP's forwarder.
 /// ASP.NET's endpoint routing is bypassed: it matches case-insensitively by templates, not Gloo's semantics.
 /// </summary>
-internal sealed class ProxyRequestHandler(ConfigStore store, IHttpForwarder forwarder, TimeProvider time, ILoggerFactory loggers, ILogger<ProxyRequestHandler> logger, RequestTelemetry telemetry)
+internal sealed class ProxyRequestHandler(ConfigStore store, IHttpForwarder forwarder, TimeProvider time, ILoggerFactory loggers, ILogger<ProxyRequestHandler> logger, RequestTelemetry telemetry, RequestTracer tracer)
 {
     private static readonly byte[] NoRouteBody = "no route matched this request\n"u8.ToArray();
     private static readonly byte[] NoListenerBody = "this listener serves no virtual service\n"u8.ToArray();
@@ -29,7 +29,7 @@ internal sealed class ProxyRequestHandler(ConfigStore store, IHttpForwarder forw
     {
         // Everything below ends in the finally: one metrics measurement, one span and one access log line per request.
         var startedAt = Stopwatch.GetTimestamp();
-        var activity = GatewayTracing.StartRequest(context);
+        var trace = tracer.Begin(context);
         AccessLogPolicy? accessLog = null;
         var virtualHostName = string.Empty;
         var routeName = string.Empty;
@@ -73,7 +73,7 @@ internal sealed class ProxyRequestHandler(ConfigStore store, IHttpForwarder forw
 
             virtualHostName = virtualHost!.Name;
             routeName = route.Name;
-            GatewayTracing.RouteMatched(activity, virtualHostName, routeName);
+            GatewayTracing.RouteMatched(trace.Activity, virtualHostName, routeName);
             var picked = (route.Target as ForwardTarget)?.Pick();
             var chain = picked?.Filters ?? route.Filters;
             exchange = new ProxyExchange(context, path, route.Name)
@@ -82,6 +82,7 @@ internal sealed class ProxyRequestHandler(ConfigStore store, IHttpForwarder forw
                 Chain = chain,
                 VirtualHostName = virtualHostName,
                 UpstreamName = picked?.Cluster.Name,
+                PropagatedTrace = trace.Propagated,
             };
             foreach (var filter in chain)
             {
@@ -116,7 +117,7 @@ internal sealed class ProxyRequestHandler(ConfigStore store, IHttpForwarder forw
         }
         finally
         {
-            telemetry.Completed(context, startedAt, accessLog, virtualHostName, routeName, exchange, flags, activity);
+            telemetry.Completed(context, startedAt, accessLog, virtualHostName, routeName, exchange, flags, trace);
         }
     }
 

@@ -14,7 +14,7 @@ namespace Sluice.Gateway.Telemetry;
 /// </summary>
 internal sealed class RequestTelemetry(AccessLogWriter accessLog)
 {
-    public void Completed(HttpContext context, long startedAt, AccessLogPolicy? policy, string virtualHost, string route, ProxyExchange? exchange, ResponseFlags flags, Activity? activity)
+    public void Completed(HttpContext context, long startedAt, AccessLogPolicy? policy, string virtualHost, string route, ProxyExchange? exchange, ResponseFlags flags, in RequestTrace trace)
     {
         var elapsed = Stopwatch.GetTimestamp() - startedAt;
         var request = context.Request;
@@ -46,8 +46,8 @@ internal sealed class RequestTelemetry(AccessLogWriter accessLog)
         GatewayInstruments.RequestSize.Record(received, in tags);
         GatewayInstruments.ResponseSize.Record(sent, in tags);
 
-        var traceId = activity?.TraceId ?? default;
-        GatewayTracing.RequestCompleted(activity, status, exchange?.UpstreamName);
+        var traceId = trace.TraceId;
+        GatewayTracing.RequestCompleted(trace.Activity, status, exchange?.UpstreamName);
 
         if (policy is null || exchange is { AccessLogDisabled: true })
         {

@@ -20,6 +20,7 @@ internal static class TelemetryServiceCollectionExtensions
         services.AddSingleton<AccessLogWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<AccessLogWriter>());
         services.AddSingleton<RequestTelemetry>();
+        services.AddSingleton<RequestTracer>();
         services.AddHostedService<GatewayStateGauges>();
 
         var telemetry = services.AddOpenTelemetry()
@@ -28,7 +29,8 @@ internal static class TelemetryServiceCollectionExtensions
                 .AddMeter(GatewayInstruments.MeterWildcard)
                 .AddPrometheusExporter());
 
-        if (options.TracingEnabled)
+        // Spans are only worth their cost when someone receives them; otherwise RequestTracer propagates context alone.
+        if (options.TracingEnabled && options.OtlpEndpoint is not null)
         {
             telemetry.WithTracing(tracing =>
             {

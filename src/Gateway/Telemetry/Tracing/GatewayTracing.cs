@@ -20,10 +20,6 @@ internal static class GatewayTracing
 
     public static Activity? StartRequest(HttpContext context)
     {
-        if (!Source.HasListeners())
-        {
-            return null;
-        }
 
         var headers = context.Request.Headers;
         var parentHeader = headers.TraceParent;
@@ -127,23 +123,36 @@ internal static class GatewayTracing
     }
 
     /// <summary>
-    /// Replaces the client's trace headers on the upstream request with the current attempt's span, so the upstream
-    /// continues the same trace as a child of that attempt. With tracing off the client's headers pass unchanged.
+    /// Replaces the client's trace headers on the upstream request with the current attempt's: its span when recording,
+    /// else the propagated context with a fresh span id per attempt. The upstream continues the same trace as a child of
+    /// that attempt. With tracing off the client's headers pass unchanged.
     /// </summary>
-    public static void Inject(HttpRequestMessage request)
+    public static void Inject(HttpRequestMessage request, in ActivityContext propagated)
     {
-        if (Activity.Current is not { } current || current.Source != Source)
+        string traceParent;
+        string? traceState;
+        if (Activity.Current is { } current && current.Source == Source)
+        {
+            traceParent = current.Id!;
+            traceState = current.TraceStateString;
+        }
+        else if (propagated.TraceId != default)
+        {
+            traceParent = TraceParentHeader.Format(propagated.TraceId, ActivitySpanId.CreateRandom(), propagated.TraceFlags);
+            traceState = propagated.TraceState;
+        }
+        else
         {
             return;
         }
 
         var headers = request.Headers;
         headers.Remove(TraceParent);
-        headers.TryAddWithoutValidation(TraceParent, current.Id);
+        headers.TryAddWithoutValidation(TraceParent, traceParent);
         headers.Remove(TraceState);
-        if (current.TraceStateString is { Length: > 0 } state)
+        if (traceState is { Length: > 0 })
         {
-            headers.TryAddWithoutValidation(TraceState, state);
+            headers.TryAddWithoutValidation(TraceState, traceState);
         }
     }
 }
