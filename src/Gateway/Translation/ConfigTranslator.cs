@@ -73,12 +73,16 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
     {
         var routes = new List<CompiledRoute>();
         var listenerOptions = gateway?.Spec.HttpGateway is { } http
-            ? MergedOptions.Empty.Overlay(http.Options, $"{Describe(gateway)} httpGateway.options")
+            ? MergedOptions.Empty.Overlay(http.Options, $"{Describe(gateway)} httpGateway.options", new OptionSource(gateway.Id, "httpGateway.options"))
             : MergedOptions.Empty;
-        var hostOptions = listenerOptions.Overlay(virtualService.Spec.VirtualHost.Options, $"{Describe(virtualService)} virtualHost.options");
+        var hostOptions = listenerOptions.Overlay(virtualService.Spec.VirtualHost.Options, $"{Describe(virtualService)} virtualHost.options", new OptionSource(virtualService.Id, "virtualHost.options"));
         var context = new FlattenContext(index, clusters, routes, [virtualService.Id]);
         AddRoutes(context, virtualService, virtualService.Spec.VirtualHost.Routes, "virtualHost.routes", hostOptions, parentPrefixes: []);
-        return new CompiledVirtualHost($"{virtualService.Namespace}/{virtualService.Metadata.Name}", [.. routes]);
+        return new CompiledVirtualHost($"{virtualService.Namespace}/{virtualService.Metadata.Name}", [.. routes])
+        {
+            Domains = [.. virtualService.Spec.VirtualHost.EffectiveDomains],
+            Options = hostOptions,
+        };
     }
 
     private void AddRoutes(FlattenContext context, Resource owner, IReadOnlyList<Route> routes, string path, MergedOptions inherited, string[] parentPrefixes)
@@ -87,7 +91,7 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
         {
             var route = routes[i];
             var routePath = $"{path}[{i}]";
-            var options = inherited.Overlay(route.Options, $"{Describe(owner)} {routePath}.options");
+            var options = inherited.Overlay(route.Options, $"{Describe(owner)} {routePath}.options", new OptionSource(owner.Id, $"{routePath}.options"));
             if (route.DelegateAction is { } delegation)
             {
                 string[] prefixes = [.. route.DelegationPrefixes];
@@ -99,7 +103,9 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
                     }
 
                     context.Chain.Add(target);
+                    context.Delegations.Add(new OptionSource(owner.Id, routePath));
                     AddRoutes(context, table, table.Spec.Routes, "routes", options, prefixes);
+                    context.Delegations.RemoveAt(context.Delegations.Count - 1);
                     context.Chain.RemoveAt(context.Chain.Count - 1);
                 }
 
@@ -107,14 +113,18 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
             }
 
             var name = route.Name ?? $"{owner.Namespace}/{owner.Metadata.Name}/{routePath}";
-            var chain = CompileFilters(options);
+            var (chain, chainOptions) = CompileFilters(options);
             context.Routes.Add(new CompiledRoute
             {
                 Name = name,
                 Provenance = $"{Describe(owner)} {routePath}",
                 Conditions = CompileConditions(route, parentPrefixes),
-                Target = CompileTarget(context, owner, route, options),
+                Target = CompileTarget(context, owner, route, routePath, options),
                 Filters = chain,
+                Source = new OptionSource(owner.Id, routePath),
+                DelegatedThrough = [.. context.Delegations],
+                Options = options,
+                FilterOptions = chainOptions,
             });
         }
     }
@@ -151,7 +161,7 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
         };
     }
 
-    private RouteTarget CompileTarget(FlattenContext context, Resource owner, Route route, MergedOptions options)
+    private RouteTarget CompileTarget(FlattenContext context, Resource owner, Route route, string routePath, MergedOptions options)
     {
         if (route.DirectResponseAction is { } direct)
         {
@@ -197,29 +207,41 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
                 continue;
             }
 
-            var destinationFilters = destination.Options.IsEmpty ? null
-                : CompileFilters(options.Overlay(destination.Options, $"{Describe(owner)} destinations[{d}].options"));
+            // A destination is written in the route (multi) or in the UpstreamGroup; provenance names the right one.
+            var destinationSource = action.Multi is not null
+                ? new OptionSource(owner.Id, $"{routePath}.routeAction.multi.destinations[{d}]")
+                : new OptionSource(action.UpstreamGroup!.Resolve(ResourceKind.UpstreamGroup, owner.Namespace), $"destinations[{d}]");
+            var destinationOptions = destination.Options.IsEmpty ? null
+                : options.Overlay(destination.Options, $"{Describe(owner)} destinations[{d}].options", destinationSource with { FieldPath = destinationSource.FieldPath + ".options" });
+            var (destinationFilters, destinationFilterOptions) = destinationOptions is null ? (null, []) : CompileFilters(destinationOptions);
             weighted.Add(new WeightedCluster(
                 Cluster(context, destination.Destination.Upstream!.Resolve(ResourceKind.Upstream, destinationOwnerNamespace)),
                 destination.Weight,
-                destinationFilters));
+                destinationFilters)
+            {
+                Options = destinationOptions,
+                FilterOptions = destinationFilterOptions,
+                Source = destinationSource,
+            });
         }
 
         return new ForwardTarget([.. weighted]);
     }
 
-    private HttpFilter[] CompileFilters(MergedOptions options)
+    /// <summary>The chain in stage order, and the option each filter came from (index for index), for inspect.</summary>
+    private (HttpFilter[] Chain, string[] Options) CompileFilters(MergedOptions options)
     {
-        var chain = new List<HttpFilter>(options.Values.Count);
+        var chain = new List<(HttpFilter Filter, string Option)>(options.Values.Count);
         foreach (var (name, option) in options.Values)
         {
             if (filters.TryGet(name, out var descriptor))
             {
-                chain.Add(descriptor.Compile(option.Value));
+                chain.Add((descriptor.Compile(option.Value), name));
             }
         }
 
-        return [.. chain.OrderBy(f => f.Stage)];
+        var ordered = chain.OrderBy(f => f.Filter.Stage).ToList();
+        return ([.. ordered.Select(f => f.Filter)], [.. ordered.Select(f => f.Option)]);
     }
 
     private UpstreamCluster Cluster(FlattenContext context, ResourceId id)
@@ -240,5 +262,9 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
 
     private static string Describe(Resource resource) => $"{resource.Kind} {resource.Namespace}/{resource.Metadata.Name}";
 
-    private sealed record FlattenContext(ResourceIndex Index, Dictionary<ResourceId, UpstreamCluster> Clusters, List<CompiledRoute> Routes, List<ResourceId> Chain);
+    private sealed record FlattenContext(ResourceIndex Index, Dictionary<ResourceId, UpstreamCluster> Clusters, List<CompiledRoute> Routes, List<ResourceId> Chain)
+    {
+        /// <summary>The delegating routes on the way to the routes being added, outermost first.</summary>
+        public List<OptionSource> Delegations { get; } = [];
+    }
 }

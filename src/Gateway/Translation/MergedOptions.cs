@@ -3,8 +3,23 @@ using Sluice.Discovery.Model;
 
 namespace Sluice.Gateway.Translation;
 
-/// <summary>An option value and where it came from (resource and field path), for inspect and golden files.</summary>
-internal sealed record OptionValue(object Value, string Provenance);
+/// <summary>Where one option value was written: the resource and the field path of its <c>options</c> block.</summary>
+internal sealed record OptionSource(ResourceId Resource, string FieldPath)
+{
+    public override string ToString() => $"{Resource} {FieldPath}";
+}
+
+/// <summary>
+/// An option value and where it came from (resource and field path), for inspect and golden files.
+/// <see cref="Overridden"/> lists the less specific layers that also set it, most recent first: inspect shows what a
+/// more specific layer replaced. Computed once per snapshot; the request path never reads it.
+/// </summary>
+internal sealed record OptionValue(object Value, string Provenance)
+{
+    public OptionSource? Source { get; init; }
+
+    public ImmutableArray<OptionSource> Overridden { get; init; } = [];
+}
 
 /// <summary>
 /// Options merged from the outside in: virtual host, then each delegating route, then the route, then the weighted
@@ -14,7 +29,10 @@ internal sealed record MergedOptions(ImmutableSortedDictionary<string, OptionVal
 {
     public static MergedOptions Empty { get; } = new(ImmutableSortedDictionary.Create<string, OptionValue>(StringComparer.Ordinal));
 
-    public MergedOptions Overlay(OptionSet options, string provenance)
+    public MergedOptions Overlay(OptionSet options, string provenance) => Overlay(options, provenance, source: null);
+
+    /// <summary>Overlays one layer; <paramref name="source"/> is where the layer was written, kept for inspect.</summary>
+    public MergedOptions Overlay(OptionSet options, string provenance, OptionSource? source)
     {
         if (options.IsEmpty)
         {
@@ -24,7 +42,10 @@ internal sealed record MergedOptions(ImmutableSortedDictionary<string, OptionVal
         var builder = Values.ToBuilder();
         foreach (var (name, value) in options.Values)
         {
-            builder[name] = new OptionValue(value, provenance);
+            var overridden = builder.TryGetValue(name, out var previous) && previous.Source is { } replaced
+                ? previous.Overridden.Insert(0, replaced)
+                : ImmutableArray<OptionSource>.Empty;
+            builder[name] = new OptionValue(value, provenance) { Source = source, Overridden = overridden };
         }
 
         return new MergedOptions(builder.ToImmutable());
