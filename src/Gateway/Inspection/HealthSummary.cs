@@ -84,7 +84,7 @@ internal static class HealthSummary
             var subject = virtualService.Id.ToString();
             try
             {
-                using var certificate = X509Certificate2.CreateFromPemFile(files.TlsCert);
+                using var certificate = LoadFirstCertificate(files.TlsCert);
                 var notAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero);
                 var expiry = notAfter.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
                 if (notAfter <= now)
@@ -104,5 +104,23 @@ internal static class HealthSummary
         }
 
         return new CheckReport(config.Source.Statuses.Count, config.Clusters.Count, certificates, liveHealth, problems);
+    }
+
+    /// <summary>The leaf certificate of a PEM file (the first CERTIFICATE block), without touching the key.</summary>
+    private static X509Certificate2 LoadFirstCertificate(string path)
+    {
+        var pem = File.ReadAllText(path);
+        var remaining = pem.AsSpan();
+        while (PemEncoding.TryFind(remaining, out var fields))
+        {
+            if (remaining[fields.Label].SequenceEqual("CERTIFICATE"))
+            {
+                return X509CertificateLoader.LoadCertificate(Convert.FromBase64String(remaining[fields.Base64Data].ToString()));
+            }
+
+            remaining = remaining[fields.Location.End..];
+        }
+
+        throw new CryptographicException("the file holds no PEM CERTIFICATE block");
     }
 }
