@@ -127,7 +127,7 @@ internal static class DashboardPage
         }
 
         var max = Math.Max(1, series.Max());
-        var svg = new StringBuilder("<svg width=\"120\" height=\"20\" viewBox=\"0 0 120 20\" aria-hidden=\"true\">");
+        var svg = new StringBuilder("<svg width=\"120\" height=\"20\" viewBox=\"0 0 120 20\" aria-hidden=\"true\"><rect class=\"axis\" x=\"0\" y=\"19\" width=\"120\" height=\"1\"></rect>");
         for (var i = 0; i < series.Length; i++)
         {
             var height = series[i] == 0 ? 0 : Math.Max(1, (int)Math.Round(series[i] * 20.0 / max));

@@ -61,7 +61,7 @@ internal static class CheckCommand
             var health = report.LiveHealth ? "live endpoint health" : "offline: endpoint health not checked";
             Console.Out.WriteLine(report.Problems.Count == 0
                 ? $"ok: {report.Resources} resources, {report.Upstreams} upstreams, {report.Certificates} certificates ({health})"
-                : $"{report.Problems.Count} problems: {report.Resources} resources, {report.Upstreams} upstreams, {report.Certificates} certificates ({health})");
+                : $"{report.Problems.Count} {(report.Problems.Count == 1 ? "problem" : "problems")}: {report.Resources} resources, {report.Upstreams} upstreams, {report.Certificates} certificates ({health})");
         }
 
         return report.Problems.Count == 0 ? 0 : 1;

@@ -81,10 +81,20 @@ internal sealed record DashboardReport(
             [.. cluster.Endpoints.Select(e => new EndpointReport(e.Address, e.Weight, EndpointHealth.Describe(cluster, e), e.State.ActiveRequests))])).ToList();
 
         var reloadReports = reloads.Reverse().Select(r => new DashboardReload(r.Version, r.At, r.Reason, Math.Round(r.Duration.TotalMilliseconds, 1), r.Resources, r.Rejected, r.FileErrors,
-            r.Rejected == 0 && r.FileErrors == 0 ? "applied" : $"applied; {r.Rejected} rejected, {r.FileErrors} file errors (last good kept serving)")).ToList();
+            Outcome(r))).ToList();
 
         return new DashboardReport(config.Version, now, observing, hosts, problems, upstreams, reloadReports);
     }
+
+    /// <summary>A reload always applies what is valid; what it rejected is listed under Problems with the reasons.</summary>
+    private static string Outcome(ReloadRecord reload) =>
+        (reload.Rejected, reload.FileErrors) switch
+        {
+            (0, 0) => "applied",
+            (var rejected, 0) => $"applied; {rejected} rejected",
+            (0, var files) => $"applied; {files} files unreadable",
+            var (rejected, files) => $"applied; {rejected} rejected, {files} files unreadable",
+        };
 
     private static Sluice.Discovery.Model.ResourceId HostResource(CompiledVirtualHost host)
     {

@@ -143,6 +143,7 @@ internal static class RouteTester
         var upstreamPath = exchange.UpstreamPath + request.QueryString.Value;
         var upstreamHost = exchange.UpstreamHost ?? request.Host.Value ?? string.Empty;
         var headers = Headers(request.Headers).Where(h => !h.StartsWith("host:", StringComparison.OrdinalIgnoreCase)).ToList();
+        headers.Add("x-forwarded-for: (the client's address, appended)");
         headers.Add($"x-forwarded-proto: {request.Scheme}");
         return report with
         {

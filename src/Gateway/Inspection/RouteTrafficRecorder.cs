@@ -23,7 +23,7 @@ internal sealed class RouteTrafficRecorder : IDisposable
     private readonly ConcurrentDictionary<(string Host, string Route), RouteBuckets> _routes = new();
     private readonly MeterListener _listener = new();
     private readonly TimeProvider _time;
-    private long _measurements;
+    private volatile bool _observing;
 
     public RouteTrafficRecorder(TimeProvider time)
     {
@@ -40,7 +40,7 @@ internal sealed class RouteTrafficRecorder : IDisposable
     }
 
     /// <summary>Whether any request was counted since start: until the counter is recorded, rates are unknown, not zero.</summary>
-    public bool ObservingRequests => Interlocked.Read(ref _measurements) > 0;
+    public bool ObservingRequests => _observing;
 
     public void Dispose() => _listener.Dispose();
 
@@ -95,7 +95,12 @@ internal sealed class RouteTrafficRecorder : IDisposable
             }
         }
 
-        Interlocked.Increment(ref _measurements);
+        // Written once: a shared counter bumped on every request would bounce its cache line between cores.
+        if (!_observing)
+        {
+            _observing = true;
+        }
+
         if (route is null)
         {
             return;

@@ -14,7 +14,7 @@
       var height = count === 0 ? 0 : Math.max(1, Math.round(count * 20 / max));
       return '<rect x="' + i * 4 + '" y="' + (20 - height) + '" width="3" height="' + height + '"></rect>';
     });
-    return '<svg width="120" height="20" viewBox="0 0 120 20" aria-hidden="true">' + bars.join("") + "</svg>";
+    return '<svg width="120" height="20" viewBox="0 0 120 20" aria-hidden="true"><rect class="axis" x="0" y="19" width="120" height="1"></rect>' + bars.join("") + "</svg>";
   }
 
   function healthClass(health) { return health.indexOf("healthy") === 0 ? "good" : health.indexOf("pending") === 0 ? "warn" : "bad"; }
