@@ -9,6 +9,7 @@ internal static class ResourceKinds
     public const string SluiceApiVersion = "gateway.sluice.dev/v1";
     public const string GlooGatewayApiVersion = "gateway.solo.io/v1";
     public const string GlooApiVersion = "gloo.solo.io/v1";
+    public const string KubernetesCoreApiVersion = "v1";
 
     public static readonly FrozenDictionary<string, ResourceKind> ByName = new Dictionary<string, ResourceKind>
     {
@@ -17,6 +18,7 @@ internal static class ResourceKinds
         ["Upstream"] = ResourceKind.Upstream,
         ["UpstreamGroup"] = ResourceKind.UpstreamGroup,
         ["Gateway"] = ResourceKind.Gateway,
+        ["Secret"] = ResourceKind.Secret,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Gloo's file mode stores resources as <c>&lt;plural&gt;/&lt;namespace&gt;/&lt;name&gt;.yaml</c>.</summary>
@@ -33,13 +35,18 @@ internal static class ResourceKinds
     public static readonly FrozenSet<string> IgnoredGlooKinds = FrozenSet.ToFrozenSet(
     [
         "Settings", "Proxy", "AuthConfig", "RateLimitConfig", "VirtualHostOption", "RouteOption", "HttpListenerOption",
-        "ListenerOption", "MatchableHttpGateway", "MatchableTcpGateway", "GraphQLApi", "Secret", "Artifact",
+        "ListenerOption", "MatchableHttpGateway", "MatchableTcpGateway", "GraphQLApi", "Artifact",
     ], StringComparer.Ordinal);
 
-    public static string ApiVersionFor(ResourceKind kind, bool gloo) => !gloo ? SluiceApiVersion
+    public static string ApiVersionFor(ResourceKind kind, bool gloo) => kind == ResourceKind.Secret ? KubernetesCoreApiVersion
+        : !gloo ? SluiceApiVersion
         : kind is ResourceKind.Upstream or ResourceKind.UpstreamGroup ? GlooApiVersion
         : GlooGatewayApiVersion;
 
-    public static bool IsAccepted(string apiVersion, ResourceKind kind) =>
-        apiVersion == SluiceApiVersion || apiVersion == ApiVersionFor(kind, gloo: true);
+    public static bool IsAccepted(string apiVersion, ResourceKind kind) => kind == ResourceKind.Secret
+        ? apiVersion == KubernetesCoreApiVersion
+        : apiVersion == SluiceApiVersion || apiVersion == ApiVersionFor(kind, gloo: true);
+
+    /// <summary>Kinds whose fields sit at the top level beside metadata (Kubernetes core kinds), not under <c>spec</c>.</summary>
+    public static bool HasTopLevelFields(ResourceKind kind) => kind == ResourceKind.Secret;
 }

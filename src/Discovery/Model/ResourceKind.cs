@@ -7,4 +7,5 @@ public enum ResourceKind
     Upstream,
     UpstreamGroup,
     Gateway,
+    Secret,
 }
