@@ -13,14 +13,18 @@ internal sealed class AdminClient : IDisposable
 
     private readonly HttpClient _http;
 
-    private AdminClient(Uri baseAddress)
+    private AdminClient(Uri baseAddress, string? token)
     {
         _http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(15) };
+        if (token is not null)
+        {
+            _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
     }
 
     public Uri BaseAddress => _http.BaseAddress!;
 
-    public static AdminClient? TryCreate(string address, out string? error)
+    public static AdminClient? TryCreate(string address, string? token, out string? error)
     {
         var text = address.Contains("://", StringComparison.Ordinal) ? address : "http://" + address;
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
@@ -30,7 +34,7 @@ internal sealed class AdminClient : IDisposable
         }
 
         error = null;
-        return new AdminClient(uri);
+        return new AdminClient(uri, token);
     }
 
     /// <summary>GETs and reads JSON; the error in words when the gateway cannot be reached or answers something else.</summary>
@@ -39,6 +43,11 @@ internal sealed class AdminClient : IDisposable
         try
         {
             using var response = await _http.GetAsync(pathAndQuery, cancellation).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.Unauthorized)
+            {
+                return (default, $"the admin API at {BaseAddress} requires a token: pass --admin-token-file FILE or set SLUICE_ADMIN_TOKEN");
+            }
+
             var body = await response.Content.ReadAsStringAsync(cancellation).ConfigureAwait(false);
             if (response.Content.Headers.ContentType?.MediaType != "application/json")
             {

@@ -22,6 +22,11 @@ internal sealed class ToolSource(params string[] outputs)
         Description = $"URL (or HOST:PORT) of a running gateway's admin API. Default: {AdminClient.DefaultAddress}",
     };
 
+    public Option<string> AdminTokenFile { get; } = new("--admin-token-file")
+    {
+        Description = "A file holding the admin API's bearer token, when 'sluice run' was given one. Default: $SLUICE_ADMIN_TOKEN, else none",
+    };
+
     public Option<string> Output => _output ??= new("--output", "-o")
     {
         Description = $"{string.Join(", ", _outputs)} (default {_outputs[0]})",
@@ -34,6 +39,7 @@ internal sealed class ToolSource(params string[] outputs)
     {
         command.Add(Config);
         command.Add(Admin);
+        command.Add(AdminTokenFile);
         command.Add(Output);
     }
 
@@ -72,7 +78,21 @@ internal sealed class ToolSource(params string[] outputs)
             return await offline(loaded.Config).ConfigureAwait(false);
         }
 
-        using var client = AdminClient.TryCreate(admin ?? AdminClient.DefaultAddress, out var clientError);
+        var token = Environment.GetEnvironmentVariable("SLUICE_ADMIN_TOKEN");
+        if (parse.GetValue(AdminTokenFile) is { } tokenFile)
+        {
+            try
+            {
+                token = File.ReadAllText(tokenFile).Trim();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"--admin-token-file: {ex.Message}");
+                return 2;
+            }
+        }
+
+        using var client = AdminClient.TryCreate(admin ?? AdminClient.DefaultAddress, string.IsNullOrEmpty(token) ? null : token, out var clientError);
         if (client is null)
         {
             Console.Error.WriteLine(clientError);

@@ -121,7 +121,7 @@ internal sealed class ConfigInspector(CompiledConfig config, FilterRegistry filt
             Action(route.Target),
             destinations,
             Options(route.Options, route.Filters.Zip(route.FilterOptions).ToList()),
-            [.. filters.OptionNames.Where(name => !route.Options.Values.ContainsKey(name)).Order(StringComparer.Ordinal)],
+            [.. filters.OptionNames.Where(name => !route.Options.Values.ContainsKey(name) && !(filters.TryGet(name, out var d) && d.IsListenerSetting)).Order(StringComparer.Ordinal)],
             Filters(route.Filters, route.FilterOptions));
     }
 
@@ -131,7 +131,8 @@ internal sealed class ConfigInspector(CompiledConfig config, FilterRegistry filt
         foreach (var (name, value) in options.Values)
         {
             var filter = compiled.FirstOrDefault(c => c.Option == name).Filter;
-            if (filter is null && filters.TryGet(name, out var descriptor))
+            var listenerSetting = filters.TryGet(name, out var descriptor) && descriptor.IsListenerSetting;
+            if (filter is null && descriptor is not null && !listenerSetting)
             {
                 // A virtual host's options are not compiled on their own; describe them as a route would run them.
                 filter = descriptor.Compile(value.Value);
@@ -139,7 +140,7 @@ internal sealed class ConfigInspector(CompiledConfig config, FilterRegistry filt
 
             reports.Add(new OptionReport(
                 name,
-                filter?.Describe() ?? name,
+                listenerSetting ? "listener setting: applies to every connection of the listener, not per route" : filter?.Describe() ?? name,
                 value.Source?.ToString() ?? value.Provenance,
                 value.Source is { } source ? Location(source.Resource, $"{source.FieldPath}.{name}") : null,
                 [.. value.Overridden.Select(o => o.ToString())]));

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Sluice.Discovery.Model;
 using Sluice.Discovery.Snapshots;
 using Sluice.Gateway.Configuration;
 
@@ -81,35 +82,61 @@ internal static class HealthSummary
             }
 
             certificates++;
-            var subject = virtualService.Id.ToString();
+            string? pem = null;
             try
             {
-                using var certificate = LoadFirstCertificate(files.TlsCert);
-                var notAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero);
-                var expiry = notAfter.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
-                if (notAfter <= now)
-                {
-                    problems.Add(new CheckProblem("error", "certificate-expired", subject, $"{files.TlsCert} ({certificate.Subject}) expired at {expiry}"));
-                }
-                else if (notAfter - now <= expiryWindow)
-                {
-                    problems.Add(new CheckProblem("error", "certificate-expiring", subject,
-                        $"{files.TlsCert} ({certificate.Subject}) expires at {expiry}, in {(notAfter - now).TotalDays:F1} days"));
-                }
+                pem = File.ReadAllText(files.TlsCert);
             }
-            catch (Exception ex) when (ex is IOException or CryptographicException or UnauthorizedAccessException or ArgumentException)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
             {
-                problems.Add(new CheckProblem("error", "certificate-unreadable", subject, $"{files.TlsCert}: {ex.Message}"));
+                problems.Add(new CheckProblem("error", "certificate-unreadable", virtualService.Id.ToString(), $"{files.TlsCert}: {ex.Message}"));
+            }
+
+            if (pem is not null)
+            {
+                CheckCertificate(problems, virtualService.Id.ToString(), files.TlsCert, pem, expiryWindow, now);
+            }
+        }
+
+        // TLS Secrets (kubernetes.io/tls) hold certificates too; only the public certificate is read, never the key.
+        foreach (var secret in config.Source.Effective.All.OfType<Secret>())
+        {
+            if (secret.Spec.Type == SecretSpec.TlsType && secret.Spec.TryGetString(SecretSpec.TlsCertificateKey, out var pem))
+            {
+                certificates++;
+                CheckCertificate(problems, secret.Id.ToString(), SecretSpec.TlsCertificateKey, pem, expiryWindow, now);
             }
         }
 
         return new CheckReport(config.Source.Statuses.Count, config.Clusters.Count, certificates, liveHealth, problems);
     }
 
-    /// <summary>The leaf certificate of a PEM file (the first CERTIFICATE block), without touching the key.</summary>
-    private static X509Certificate2 LoadFirstCertificate(string path)
+    private static void CheckCertificate(List<CheckProblem> problems, string subject, string where, string pem, TimeSpan expiryWindow, DateTimeOffset now)
     {
-        var pem = File.ReadAllText(path);
+        try
+        {
+            using var certificate = LoadFirstCertificate(pem);
+            var notAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero);
+            var expiry = notAfter.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+            if (notAfter <= now)
+            {
+                problems.Add(new CheckProblem("error", "certificate-expired", subject, $"{where} ({certificate.Subject}) expired at {expiry}"));
+            }
+            else if (notAfter - now <= expiryWindow)
+            {
+                problems.Add(new CheckProblem("error", "certificate-expiring", subject,
+                    $"{where} ({certificate.Subject}) expires at {expiry}, in {(notAfter - now).TotalDays.ToString("F1", CultureInfo.InvariantCulture)} days"));
+            }
+        }
+        catch (Exception ex) when (ex is CryptographicException or FormatException)
+        {
+            problems.Add(new CheckProblem("error", "certificate-unreadable", subject, $"{where}: {ex.Message}"));
+        }
+    }
+
+    /// <summary>The leaf certificate of PEM text (the first CERTIFICATE block), without touching any key.</summary>
+    private static X509Certificate2 LoadFirstCertificate(string pem)
+    {
         var remaining = pem.AsSpan();
         while (PemEncoding.TryFind(remaining, out var fields))
         {

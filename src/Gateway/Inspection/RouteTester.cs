@@ -23,6 +23,12 @@ internal static class RouteTester
         "includeRequestAttemptCount", "includeAttemptCountInResponse", "cors",
     };
 
+    /// <summary>
+    /// The client address route test assumes (TEST-NET-1, RFC 5737): there is no real client, and a documentation
+    /// address in X-Forwarded-For is recognizable as one.
+    /// </summary>
+    public static readonly System.Net.IPAddress AssumedClient = System.Net.IPAddress.Parse("192.0.2.1");
+
     public static async Task<RouteTestReport> TestAsync(CompiledConfig config, RouteTestRequest test)
     {
         if (!Uri.TryCreate(test.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
@@ -46,7 +52,28 @@ internal static class RouteTester
 
         var request = context.Request;
         var listenerName = $"{listener.Name} {(listener.Ssl ? "https" : "http")}:{listener.Port}";
-        if (!PathNormalizer.TryNormalize(request.Path.Value ?? string.Empty, out var path))
+
+        // The door, in the data plane's order (ProxyRequestHandler): guard, escaped slashes, normalization.
+        var settings = listener.Settings;
+        if (RequestGuard.Check(context, settings) is { } refusal)
+        {
+            return new RouteTestReport { Outcome = $"400 bad request: {Encoding.UTF8.GetString(refusal).Trim()}", Listener = listenerName };
+        }
+
+        var rawPath = request.Path.Value ?? string.Empty;
+        if (settings.EscapedSlashes != Filters.Listener.PathWithEscapedSlashesAction.REJECT_REQUEST && PathNormalizer.HasEscapedSlash(rawPath))
+        {
+            var unescaped = PathNormalizer.UnescapeSlashes(rawPath);
+            if (settings.EscapedSlashes == Filters.Listener.PathWithEscapedSlashesAction.UNESCAPE_AND_REDIRECT && PathNormalizer.TryNormalize(unescaped, out var target))
+            {
+                var location = new PathString(target).ToUriComponent() + request.QueryString.Value;
+                return new RouteTestReport { Outcome = $"307 redirect to {location} (the listener unescapes slashes and redirects)", Listener = listenerName, ResponseHeaders = [$"location: {location}"] };
+            }
+
+            rawPath = unescaped;
+        }
+
+        if (!PathNormalizer.TryNormalize(rawPath, out var path))
         {
             return new RouteTestReport { Outcome = "400 bad request: the path is not allowed (encoded slash or backslash, or not absolute)", Listener = listenerName };
         }
@@ -76,6 +103,9 @@ internal static class RouteTester
             Chain = chain,
             VirtualHostName = virtualHost.Name,
             UpstreamName = destination?.Cluster.Name,
+            ClientAddress = ClientAddress.Resolve(context, settings),
+            ForwardedFor = ClientAddress.Forwarded(context, settings),
+            ForwardedProto = settings.TrustsForwardedFor && request.Headers["X-Forwarded-Proto"] is [{ } proto] && proto is "http" or "https" ? proto : request.Scheme,
         };
         context.Features.Set(exchange);
 
@@ -142,9 +172,16 @@ internal static class RouteTester
         var cluster = destination!.Cluster;
         var upstreamPath = exchange.UpstreamPath + request.QueryString.Value;
         var upstreamHost = exchange.UpstreamHost ?? request.Host.Value ?? string.Empty;
-        var headers = Headers(request.Headers).Where(h => !h.StartsWith("host:", StringComparison.OrdinalIgnoreCase)).ToList();
-        headers.Add("x-forwarded-for: (the client's address, appended)");
-        headers.Add($"x-forwarded-proto: {request.Scheme}");
+        // As ForwardingTransformer sends them: the client's X-Forwarded-* replaced by what the listener decided.
+        var headers = Headers(request.Headers)
+            .Where(h => !h.StartsWith("host:", StringComparison.Ordinal) && !h.StartsWith("x-forwarded-for:", StringComparison.Ordinal) && !h.StartsWith("x-forwarded-proto:", StringComparison.Ordinal))
+            .ToList();
+        if (exchange.ForwardedFor is { } forwardedFor)
+        {
+            headers.Add($"x-forwarded-for: {forwardedFor}");
+        }
+
+        headers.Add($"x-forwarded-proto: {exchange.ForwardedProto}");
         return report with
         {
             Outcome = cluster.Endpoints.Length == 0 ? $"503 no healthy upstream: {cluster.Name} has no endpoints" : $"forwarded to {cluster.Name}",
@@ -181,7 +218,7 @@ internal static class RouteTester
         request.Path = new PathString(DecodeLikeKestrel(url.AbsolutePath));
         request.QueryString = new QueryString(url.Query);
         context.Connection.LocalPort = listener.Port;
-        context.Connection.RemoteIpAddress = System.Net.IPAddress.Loopback;
+        context.Connection.RemoteIpAddress = AssumedClient;
         foreach (var header in test.Headers)
         {
             var colon = header.IndexOf(':', StringComparison.Ordinal);

@@ -68,4 +68,27 @@ public sealed class GetAndCheckTests
         Assert.Equal(0, result.Exit);
         Assert.StartsWith("ok: 4 resources, 1 upstreams, 0 certificates (live endpoint health)", result.Stdout, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task AdminToken_IsSentFromTheTokenFile_AndItsAbsenceIsExplained()
+    {
+        await using var backend = await TestBackend.StartAsync("ok");
+        await using var gateway = await GatewayFixture.StartAsync(
+            g =>
+            {
+                g.WriteFile("upstream.yaml", Yaml.Upstream("ok", backend.Port));
+                g.WriteFile("vs.yaml", Yaml.VirtualService("ok", Yaml.PrefixRoute("/", "ok")));
+            },
+            runOptions: options => options with { AdminToken = "tools-token" });
+        var tokenFile = Path.Combine(gateway.StateDirectory, "..", "admin-token");
+        await File.WriteAllTextAsync(tokenFile, "tools-token\n");
+
+        var without = await Cli.SluiceProcess.RunAsync(["get", "vs", "--admin", $"127.0.0.1:{gateway.AdminPort}"]);
+        Assert.Equal(2, without.Exit);
+        Assert.Contains("requires a token", without.Stderr, StringComparison.Ordinal);
+
+        var with = await Cli.SluiceProcess.RunAsync(["get", "vs", "--admin", $"127.0.0.1:{gateway.AdminPort}", "--admin-token-file", tokenFile]);
+        Assert.Equal(0, with.Exit);
+        Assert.Contains("Accepted", with.Stdout, StringComparison.Ordinal);
+    }
 }

@@ -94,6 +94,29 @@ public sealed class HealthSummaryTests : IDisposable
         Assert.Equal("certificate-expired", Assert.Single(HealthSummary.Check(compiled.Config, liveHealth: false, TimeSpan.FromDays(2), DateTimeOffset.UtcNow.AddDays(6)).Problems).Check);
     }
 
+    [Fact]
+    public void TlsSecret_ExpiringWithinTheWindow_IsReported()
+    {
+        var (cert, key) = WriteCertificate(DateTimeOffset.UtcNow.AddDays(3));
+        static string Indented(string pem) => string.Concat(File.ReadAllLines(pem).Select(line => "    " + line + "\n"));
+        using var compiled = new CompiledYaml($"""
+            apiVersion: v1
+            kind: Secret
+            metadata: {"{"}name: edge-tls, namespace: default{"}"}
+            type: kubernetes.io/tls
+            stringData:
+              tls.crt: |
+            {Indented(cert)}  tls.key: |
+            {Indented(key)}
+            """);
+
+        var report = HealthSummary.Check(compiled.Config, liveHealth: false, TimeSpan.FromDays(14), DateTimeOffset.UtcNow);
+
+        var problem = Assert.Single(report.Problems);
+        Assert.Equal(("certificate-expiring", "Secret default/edge-tls"), (problem.Check, problem.Subject));
+        Assert.DoesNotContain("PRIVATE KEY", problem.ToString(), StringComparison.Ordinal);
+    }
+
     private (string Cert, string Key) WriteCertificate(DateTimeOffset notAfter)
     {
         using var rsa = RSA.Create(2048);

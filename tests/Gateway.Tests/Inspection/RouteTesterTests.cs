@@ -114,4 +114,26 @@ public sealed class RouteTesterTests
         Assert.Equal(["location: http://example.test:8080/new/page?a=1"], report.ResponseHeaders);
         Assert.Null(report.UpstreamPath);
     }
+
+    [Fact]
+    public async Task ListenerSettings_AreApplied_AtTheDoor_AsTheDataPlaneDoes()
+    {
+        using var compiled = new CompiledYaml(CompiledYaml.Layered.Replace(
+            "      retries: {retryOn: 5xx, numRetries: 2}",
+            "      retries: {retryOn: 5xx, numRetries: 2}\n      httpConnectionManagerSettings:\n        pathWithEscapedSlashesAction: UNESCAPE_AND_REDIRECT\n        headersWithUnderscoresAction: REJECT_REQUEST",
+            StringComparison.Ordinal));
+
+        var redirect = await RouteTester.TestAsync(compiled.Config, new("GET", "http://shop.test:8080/api%2Fusers/1", []));
+        Assert.Equal("307 redirect to /api/users/1 (the listener unescapes slashes and redirects)", redirect.Outcome);
+
+        var underscore = await RouteTester.TestAsync(compiled.Config, new("GET", "http://shop.test:8080/api/users/1", ["x_user: a"]));
+        Assert.StartsWith("400 bad request: header names with '_'", underscore.Outcome, StringComparison.Ordinal);
+
+        // inspect shows the listener setting where it was set, and does not try to run it as a filter.
+        var route = new ConfigInspector(compiled.Config, Sluice.Filters.FilterRegistry.Default, liveHealth: false).Route("api-users").Route!;
+        var setting = route.Options.Single(o => o.Name == "httpConnectionManagerSettings");
+        Assert.StartsWith("listener setting", setting.Value, StringComparison.Ordinal);
+        Assert.Equal("Gateway default/http httpGateway.options", setting.Source);
+        Assert.DoesNotContain(route.Filters, f => f.Option == "httpConnectionManagerSettings");
+    }
 }
