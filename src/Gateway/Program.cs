@@ -101,6 +101,7 @@ demo.SetAction(async (parse, cancellation) =>
 });
 
 var root = new RootCommand("Sluice: an edge API gateway on Kestrel and YARP, configured with Gloo-style YAML.") { run, validate, demo };
+ToolCommands.AddTo(root);
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {
