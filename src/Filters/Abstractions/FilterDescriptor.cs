@@ -25,6 +25,12 @@ public abstract class FilterDescriptor
     /// <summary>Builds the runtime filter; called once per snapshot per route, never on the request path.</summary>
     public abstract HttpFilter Compile(object options);
 
+    /// <summary>
+    /// The runtime filters of one option; most options compile to one. An option holding several filters that each
+    /// pick their own stage (<c>wasm.filters</c>) compiles to one per entry.
+    /// </summary>
+    public virtual IEnumerable<HttpFilter> CompileAll(object options) => [Compile(options)];
+
     /// <summary>Upstreams the options name, so that cross-resource validation can check they exist.</summary>
     public virtual IEnumerable<UpstreamReference> UpstreamReferences(object options) => [];
 }

@@ -65,6 +65,9 @@ public sealed class ProxyExchange
     /// <summary>Where to mirror this request (<c>shadowing</c>, when its percentage picked it); null for none.</summary>
     internal Shadowing.ShadowPolicy? Shadow { get; set; }
 
+    /// <summary>Side requests to Upstreams by name (a Wasm filter's <c>proxy_http_call</c>); null where the host offers none.</summary>
+    public IUpstreamHttpClient? Upstreams { get; init; }
+
     /// <summary>The route's filters in stage order; the response side runs them in reverse.</summary>
     public HttpFilter[] Chain { get; set; } = [];
 

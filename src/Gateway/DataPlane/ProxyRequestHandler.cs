@@ -18,6 +18,9 @@ internal sealed class ProxyRequestHandler(ConfigStore store, IHttpForwarder forw
     private static readonly byte[] BadPathBody = "the request path is not allowed (encoded slash or backslash, or not absolute)\n"u8.ToArray();
 
     /// <summary>Forwarding for routes that retry or mirror; the handler's own path stays a single attempt.</summary>
+    /// <summary>Side requests filters make to Upstreams of the live snapshot (a Wasm filter's http_call).</summary>
+    private readonly UpstreamHttpClient _upstreams = new(store);
+
     private readonly ForwardingLoop _loop = new(forwarder, time, new ShadowSender(time, loggers.CreateLogger<ShadowSender>()), loggers.CreateLogger<ForwardingLoop>());
 
     public async Task InvokeAsync(HttpContext context)
@@ -60,6 +63,7 @@ internal sealed class ProxyRequestHandler(ConfigStore store, IHttpForwarder forw
             Chain = chain,
             VirtualHostName = virtualHost!.Name,
             UpstreamName = picked?.Cluster.Name,
+            Upstreams = _upstreams,
         };
         foreach (var filter in chain)
         {

@@ -76,6 +76,7 @@ internal static class GatewayHost
         services.AddUpstreamResilience();
 
         var app = builder.Build();
+        Sluice.Filters.Wasm.WasmFilterDescriptor.Loggers = app.Services.GetRequiredService<ILoggerFactory>();
         AdminEndpoints.Map(app);
         return app;
     }

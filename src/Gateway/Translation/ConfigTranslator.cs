@@ -215,7 +215,7 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
         {
             if (filters.TryGet(name, out var descriptor))
             {
-                chain.Add(descriptor.Compile(option.Value));
+                chain.AddRange(descriptor.CompileAll(option.Value));
             }
         }
 
