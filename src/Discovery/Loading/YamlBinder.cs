@@ -344,6 +344,7 @@ internal sealed class YamlBinder(FilterRegistry filters)
             }
 
             descriptor.Validate(value, new OptionDiagnosticsAdapter(diagnostics, optionPath));
+            diagnostics.ReferencedFiles.AddRange(descriptor.ReferencedFiles(value));
             values[name] = value;
         }
 

@@ -31,6 +31,12 @@ public abstract class FilterDescriptor
     /// </summary>
     public virtual IEnumerable<HttpFilter> CompileAll(object options) => [Compile(options)];
 
+    /// <summary>
+    /// Files the options load (a Wasm module): the config watcher reloads when one changes, so a new version of the
+    /// file is validated and applied like an edit of the YAML that names it.
+    /// </summary>
+    public virtual IEnumerable<string> ReferencedFiles(object options) => [];
+
     /// <summary>Upstreams the options name, so that cross-resource validation can check they exist.</summary>
     public virtual IEnumerable<UpstreamReference> UpstreamReferences(object options) => [];
 }

@@ -74,6 +74,20 @@ internal sealed class WasmFilterDescriptor : FilterDescriptor<WasmOptions>
         }
     }
 
+    public override IEnumerable<string> ReferencedFiles(object options)
+    {
+        var files = new List<string>();
+        foreach (var entry in ((WasmOptions)options).Filters)
+        {
+            if (entry.FilePath is { } path)
+            {
+                files.Add(Path.GetFullPath(path));
+            }
+        }
+
+        return files;
+    }
+
     public override IEnumerable<HttpFilter> CompileAll(object options)
     {
         var wasm = (WasmOptions)options;

@@ -127,6 +127,23 @@ public sealed class WasmFilterTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
+    [Fact]
+    public async Task NewModuleVersion_AppliesLive_AndABrokenOneKeepsTheLastGood()
+    {
+        await using var backend = await TestBackend.StartAsync("a");
+        await using var gateway = await StartAsync(backend, Filter("headers", WatFilters.Headers, "config: c"));
+        using var client = gateway.CreateClient();
+        Assert.Equal("yes", (await client.GetFromJsonAsync<EchoResponse>("/x", EchoResponse.JsonOptions))!.Headers["x-wasm-request"]);
+
+        await gateway.ApplyAsync(() => gateway.WriteFileByRename("filters/headers.wat", WatFilters.Headers.Replace("\"yes\"", "\"v2!\"", StringComparison.Ordinal)));
+        Assert.Equal("v2!", (await client.GetFromJsonAsync<EchoResponse>("/x", EchoResponse.JsonOptions))!.Headers["x-wasm-request"]);
+
+        await gateway.ApplyAsync(() => gateway.WriteFileByRename("filters/headers.wat", WatFilters.NoAbi));
+        var status = await gateway.GetStatusAsync("VirtualService", "vs");
+        Assert.Equal("Rejected", status.GetProperty("status").GetString());
+        Assert.Equal("v2!", (await client.GetFromJsonAsync<EchoResponse>("/x", EchoResponse.JsonOptions))!.Headers["x-wasm-request"]);
+    }
+
     internal static (string Name, string Wat, string Extra) Filter(string name, string wat, string extra) => (name, wat, extra);
 
     internal static async Task<GatewayFixture> StartAsync(TestBackend backend, (string Name, string Wat, string Extra) filter) =>
