@@ -49,7 +49,7 @@ public sealed record WasmFilterOptions
     /// <summary>Sluice: the most linear memory one instance may grow to (default 64 MiB); beyond it growth fails.</summary>
     public long? MaxMemoryBytes { get; init; }
 
-    /// <summary>Sluice: the longest one call into the filter may run (default 100 ms); beyond it the call traps.</summary>
+    /// <summary>Sluice: the longest one call into the filter may run (default 1 s); beyond it the call traps.</summary>
     public TimeSpan? CallTimeout { get; init; }
 
     /// <summary>Sluice: the most body a filter may buffer (StopIterationAndBuffer) per direction (default 1 MiB).</summary>

@@ -9,7 +9,10 @@ internal sealed record WasmPluginSettings(long MaxMemoryBytes, TimeSpan CallTime
 {
     public const long DefaultMaxMemoryBytes = 64L * 1024 * 1024;
     public const long DefaultMaxBodyBytes = 1024 * 1024;
-    public static readonly TimeSpan DefaultCallTimeout = TimeSpan.FromMilliseconds(100);
+    public static readonly TimeSpan DefaultCallTimeout = TimeSpan.FromSeconds(1);
+
+    /// <summary>Starting an instance (its _start, vm start and configure) may take longer than a request callback.</summary>
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(10);
 
     public static int DefaultInstances => Math.Clamp(Environment.ProcessorCount, 1, 8);
 

@@ -6,7 +6,8 @@ namespace Sluice.Filters.Wasm.Runtime;
 
 /// <summary>
 /// <c>proxy_http_call</c>: a side request to an Upstream named as the cluster, its response delivered later through
-/// <c>proxy_on_http_call_response</c> to the context that made the call (0, 0, 0 when it failed, as Envoy does).
+/// <c>proxy_on_http_call_response</c> (0, 0, 0 when it failed, as Envoy does). As in the C++ host, the call belongs to
+/// the root context (SDKs dispatch the response from there and set the effective context back to the stream).
 /// </summary>
 internal sealed partial class WasmVm
 {
@@ -86,11 +87,11 @@ internal sealed partial class WasmVm
 
         var token = ++_nextCallToken;
         WriteU32(tokenPointer, (uint)token);
-        _ = DeliverAsync(sending, request, deadline, EffectiveContextId, token, upstream);
+        _ = DeliverAsync(sending, request, deadline, stream, token, upstream);
         return WasmResult.Ok;
     }
 
-    private async Task DeliverAsync(Task<HttpResponseMessage> sending, HttpRequestMessage request, CancellationTokenSource deadline, int contextId, int token, string upstream)
+    private async Task DeliverAsync(Task<HttpResponseMessage> sending, HttpRequestMessage request, CancellationTokenSource deadline, WasmStream? origin, int token, string upstream)
     {
         HttpCallResult? result = null;
         try
@@ -137,26 +138,18 @@ internal sealed partial class WasmVm
             request.Dispose();
         }
 
-        DeliverHttpCallResponse(contextId, token, result);
+        DeliverHttpCallResponse(origin, token, result);
     }
 
-    private void DeliverHttpCallResponse(int contextId, int token, HttpCallResult? result)
+    private void DeliverHttpCallResponse(WasmStream? stream, int token, HttpCallResult? result)
     {
-        WasmStream? stream = null;
+        var contextId = RootContextId;
         lock (Gate)
         {
             if (Broken || _onHttpCallResponse is null)
             {
+                stream?.Resume();
                 return;
-            }
-
-            if (contextId != RootContextId)
-            {
-                stream = StreamFor(contextId);
-                if (stream is null || stream.Finished || stream.Failed)
-                {
-                    return;
-                }
             }
 
             CallResponse = result ?? new HttpCallResult(new ListHeaderMap([], readOnly: true), new BodyBuffer(), new ListHeaderMap([], readOnly: true));

@@ -118,9 +118,10 @@ internal sealed partial class WasmVm : IDisposable
             try
             {
                 Enter(0);
+                _store.SetEpochDeadline((ulong)(WasmPluginSettings.StartTimeout / WasmRuntime.EpochInterval));
                 (_instance.GetAction("_start") ?? _instance.GetAction("_initialize"))?.Invoke();
                 RootContextId = ++_nextContextId;
-                Enter(RootContextId);
+                _currentContextId = RootContextId;
                 _onContextCreate?.Invoke(RootContextId, 0);
                 var vmStart = _instance.GetFunction<int, int, int>("proxy_on_vm_start");
                 if (vmStart is not null && vmStart(RootContextId, Plugin.VmConfiguration.Length) == 0)
