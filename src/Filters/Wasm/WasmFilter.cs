@@ -34,6 +34,13 @@ internal sealed class WasmFilter(WasmPlugin? plugin, string name, FilterStage st
     public override ValueTask<FilterVerdict> OnRequestAsync(ProxyExchange exchange)
     {
         var vm = Plugin?.Acquire();
+        if (vm is not null && vm.Broken)
+        {
+            // Picked just as it was retired and freed: take the instance that replaced it.
+            vm.Plugin.Release(vm);
+            vm = Plugin!.Acquire();
+        }
+
         if (vm is null)
         {
             return FailAsync(exchange);

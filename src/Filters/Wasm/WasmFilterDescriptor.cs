@@ -141,7 +141,10 @@ internal sealed class WasmFilterDescriptor : FilterDescriptor<WasmOptions>
             entry.FailOpen);
         var configuration = WasmPlugin.Bytes(entry.Config);
         var vmConfiguration = WasmPlugin.Bytes(entry.VmConfig);
-        var key = string.Join('\n', module.Sha256, entry.Name, entry.RootId, entry.Config?.Text, entry.VmConfig?.Text, settings.ToString());
+        // The logger factory is part of the key: a plugin logs where the gateway that configured it logs (tests run several).
+        var loggers = Loggers;
+        var key = string.Join('\n', module.Sha256, entry.Name, entry.RootId, entry.Config?.Text, entry.VmConfig?.Text, settings.ToString(),
+            RuntimeHelpers.GetHashCode(loggers).ToString(CultureInfo.InvariantCulture));
         WasmPlugin? plugin = null;
         if (onGuestLog is null)
         {
@@ -155,7 +158,7 @@ internal sealed class WasmFilterDescriptor : FilterDescriptor<WasmOptions>
         }
 
         plugin ??= new WasmPlugin(entry.Name, entry.RootId, module, configuration, vmConfiguration, settings,
-            logger ?? Loggers.CreateLogger("Sluice.Wasm." + entry.Name), TimeProvider.System) { OnGuestLog = onGuestLog };
+            logger ?? LoggerFor(loggers, entry.Name), TimeProvider.System) { OnGuestLog = onGuestLog };
         var error = plugin.StartFirst();
         if (error is not null)
         {
@@ -181,6 +184,19 @@ internal sealed class WasmFilterDescriptor : FilterDescriptor<WasmOptions>
         }
 
         return (plugin, field, null);
+    }
+
+    private static ILogger LoggerFor(ILoggerFactory loggers, string name)
+    {
+        try
+        {
+            return loggers.CreateLogger("Sluice.Wasm." + name);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The gateway that set the factory has stopped (an offline command after it, or tests).
+            return NullLogger.Instance;
+        }
     }
 
     private static WasmModule Load(WasmFilterOptions entry)

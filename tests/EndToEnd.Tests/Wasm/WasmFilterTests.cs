@@ -144,6 +144,43 @@ public sealed class WasmFilterTests
         Assert.Equal("v2!", (await client.GetFromJsonAsync<EchoResponse>("/x", EchoResponse.JsonOptions))!.Headers["x-wasm-request"]);
     }
 
+    [Fact]
+    public async Task GatewayOptions_RunTheFilterForEveryVirtualService()
+    {
+        await using var backend = await TestBackend.StartAsync("a");
+        await using var gateway = await GatewayFixture.StartAsync(g =>
+        {
+            var path = Path.Combine(g.ConfigDirectory, "filters", "headers.wat");
+            g.WriteFile("filters/headers.wat", WatFilters.Headers);
+            g.WriteFile("00-gateways.yaml", $"""
+                apiVersion: gateway.sluice.dev/v1
+                kind: Gateway
+                metadata:
+                  name: http
+                  namespace: default
+                spec:
+                  bindAddress: 127.0.0.1
+                  bindPort: {g.HttpPort}
+                  httpGateway:
+                    options:
+                      wasm:
+                        filters:
+                        - name: everywhere
+                          filePath: {path}
+                          config: gateway-wide
+
+                """);
+            g.WriteFile("upstream.yaml", Yaml.Upstream("a", backend.Port));
+            g.WriteFile("vs.yaml", Yaml.VirtualService("vs", Yaml.PrefixRoute("/", "a")));
+        });
+        using var client = gateway.CreateClient();
+
+        using var response = await client.GetAsync("/x");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("gateway-wide", response.Headers.GetValues("x-wasm-response").Single());
+    }
+
     internal static (string Name, string Wat, string Extra) Filter(string name, string wat, string extra) => (name, wat, extra);
 
     internal static async Task<GatewayFixture> StartAsync(TestBackend backend, (string Name, string Wat, string Extra) filter) =>

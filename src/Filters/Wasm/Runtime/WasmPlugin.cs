@@ -308,13 +308,8 @@ internal sealed class WasmPlugin
                 WasmLog.ReplacementFailed(Logger, Name, error);
             }
 
-            if (old is not null && Volatile.Read(ref old.Load) == 0)
-            {
-                lock (old.Gate)
-                {
-                    old.Dispose();
-                }
-            }
+            // The old instance is freed by the release of its last request (or, if it has none left, by the GC):
+            // freeing it here could race a request that picked it just before the swap.
         });
     }
 }

@@ -41,7 +41,7 @@ internal static class WasmTest
             {
                 logs.Add($"[{LevelName(level)}] {message}");
             }
-        });
+        }, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         if (plugin is null)
         {
             output.WriteLine($"error: {field}: {error}");
