@@ -107,6 +107,6 @@ public class WasmFilterBenchmarks
         File.WriteAllText(file, wat);
         FilterRegistry.Default.TryGet("wasm", out var descriptor);
         var options = new WasmOptions { Filters = [new WasmFilterOptions { Name = name, FilePath = file, Instances = 1 }] };
-        return [.. descriptor.CompileAll(options)];
+        return [.. descriptor.CompileAll(options, FilterCompileContext.Empty)];
     }
 }

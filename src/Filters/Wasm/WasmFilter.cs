@@ -163,11 +163,11 @@ internal sealed class WasmFilter(WasmPlugin? plugin, string name, FilterStage st
         }
     }
 
-    internal static LocalResponse FailureResponse(string plugin) =>
+    internal static WasmLocalResponse FailureResponse(string plugin) =>
         new(StatusCodes.Status503ServiceUnavailable, "wasm_fail_stream", Encoding.UTF8.GetBytes($"wasm filter {plugin} failed\n"), []);
 
     /// <summary>Writes the filter's own answer: its status, its headers, its body (text/plain when it names no type).</summary>
-    internal static async ValueTask WriteLocalResponseAsync(HttpContext context, LocalResponse local)
+    internal static async ValueTask WriteLocalResponseAsync(HttpContext context, WasmLocalResponse local)
     {
         var response = context.Response;
         if (response.HasStarted)
@@ -215,7 +215,7 @@ internal sealed class WasmFilter(WasmPlugin? plugin, string name, FilterStage st
         var finished = await Task.WhenAny(paused, Task.Delay(MaxPause, exchange.HttpContext.RequestAborted)).ConfigureAwait(false);
         if (finished != paused)
         {
-            stream.LocalResponse ??= new LocalResponse(StatusCodes.Status500InternalServerError, "wasm_pause_timeout", "the wasm filter paused the request and never continued it\n"u8.ToArray(), []);
+            stream.LocalResponse ??= new WasmLocalResponse(StatusCodes.Status500InternalServerError, "wasm_pause_timeout", "the wasm filter paused the request and never continued it\n"u8.ToArray(), []);
         }
 
         if (stream.Failed && stream.LocalResponse is null)

@@ -88,7 +88,7 @@ internal sealed class WasmFilterDescriptor : FilterDescriptor<WasmOptions>
         return files;
     }
 
-    public override IEnumerable<HttpFilter> CompileAll(object options)
+    public override IEnumerable<HttpFilter> CompileAll(object options, FilterCompileContext context)
     {
         var wasm = (WasmOptions)options;
         var filters = new List<HttpFilter>(wasm.Filters.Count);
@@ -111,7 +111,7 @@ internal sealed class WasmFilterDescriptor : FilterDescriptor<WasmOptions>
 
     protected override HttpFilter Compile(WasmOptions options)
     {
-        foreach (var filter in CompileAll(options))
+        foreach (var filter in CompileAll(options, FilterCompileContext.Empty))
         {
             return filter;
         }

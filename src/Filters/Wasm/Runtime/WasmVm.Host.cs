@@ -109,7 +109,7 @@ internal sealed partial class WasmVm
             return WasmResult.ParseFailure;
         }
 
-        stream.LocalResponse = new LocalResponse(status, String(detailsPointer, detailsSize), Bytes(bodyPointer, bodySize).ToArray(), headers);
+        stream.LocalResponse = new WasmLocalResponse(status, String(detailsPointer, detailsSize), Bytes(bodyPointer, bodySize).ToArray(), headers);
         stream.Resume();
         return WasmResult.Ok;
     }

@@ -60,7 +60,7 @@ internal sealed class WasmRequestBody(WasmStream stream, Stream inner, long maxB
                 body.Append(destination.Span[..read]);
                 if (body.Length > maxBytes)
                 {
-                    stream.LocalResponse = new LocalResponse(413, "request_payload_too_large", "Payload Too Large\n"u8.ToArray(), []);
+                    stream.LocalResponse = new WasmLocalResponse(413, "request_payload_too_large", "Payload Too Large\n"u8.ToArray(), []);
                     throw new IOException($"the request body is larger than the wasm filter may buffer ({maxBytes} bytes)");
                 }
             }

@@ -142,7 +142,7 @@ internal sealed class WasmResponseBody : Stream, IHttpResponseBodyFeature
             var body = _stream.ResponseBody;
             if (_overflowed)
             {
-                _stream.LocalResponse = new LocalResponse(500, "response_payload_too_large", "the response body is larger than the wasm filter may buffer\n"u8.ToArray(), []);
+                _stream.LocalResponse = new WasmLocalResponse(500, "response_payload_too_large", "the response body is larger than the wasm filter may buffer\n"u8.ToArray(), []);
                 Discarding = true;
             }
             else

@@ -30,7 +30,7 @@ internal sealed class WasmStream(WasmVm vm, ProxyExchange exchange) : IDisposabl
 
     public BodyBuffer ResponseBody { get; } = new();
 
-    public LocalResponse? LocalResponse { get; set; }
+    public WasmLocalResponse? LocalResponse { get; set; }
 
     /// <summary>The response body stand-in, when the filter sees the response body or answered on the response side.</summary>
     public WasmResponseBody? ResponseBodyInterceptor { get; set; }
