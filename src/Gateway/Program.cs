@@ -54,7 +54,12 @@ demo.SetAction(async (parse, cancellation) =>
     return await DemoBackend.RunAsync(endpoint, parse.GetValue(nameOption)!, cancellation).ConfigureAwait(false);
 });
 
-var root = new RootCommand("Sluice: an edge API gateway on Kestrel and YARP, configured with Gloo-style YAML.") { run, validate, demo };
+var crdsOutputOption = new Option<string>("--output", "-o") { Description = "The folder to write the CRDs into", DefaultValueFactory = _ => Path.Combine("deploy", "crds") };
+var crds = new Command("crds", "Write the CustomResourceDefinitions generated from the model (build step).") { crdsOutputOption };
+crds.Hidden = true;
+crds.SetAction(parse => CrdsCommand.Run(parse.GetValue(crdsOutputOption)!, Console.Out));
+
+var root = new RootCommand("Sluice: an edge API gateway on Kestrel and YARP, configured with Gloo-style YAML.") { run, validate, demo, crds };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {
