@@ -17,7 +17,10 @@ var adminOption = new Option<string>("--admin")
     Description = "HOST:PORT of the admin listener (healthz, readyz, admin/config). Default: 127.0.0.1:19000",
     DefaultValueFactory = _ => "127.0.0.1:19000",
 };
-var run = new Command("run", "Serve the configuration and reload it whenever a file changes.") { configOption, stateOption, adminOption };
+var webhookListenOption = new Option<string>("--webhook-listen") { Description = "HOST:PORT of the Kubernetes validating admission webhook (HTTPS, POST /validate). Default: off" };
+var webhookCertOption = new Option<string>("--webhook-cert") { Description = "PEM certificate of the webhook listener; reloaded when it changes" };
+var webhookKeyOption = new Option<string>("--webhook-key") { Description = "PEM private key of the webhook listener" };
+var run = new Command("run", "Serve the configuration and reload it whenever a file changes.") { configOption, stateOption, adminOption, webhookListenOption, webhookCertOption, webhookKeyOption };
 run.SetAction(async (parse, cancellation) =>
 {
     var admin = parse.GetValue(adminOption)!;
@@ -27,9 +30,15 @@ run.SetAction(async (parse, cancellation) =>
         return 2;
     }
 
+    if (!WebhookArguments.TryParse(parse.GetValue(webhookListenOption), parse.GetValue(webhookCertOption), parse.GetValue(webhookKeyOption), out var webhook, out var webhookProblem))
+    {
+        Console.Error.WriteLine(webhookProblem);
+        return 2;
+    }
+
     var configs = parse.GetValue(configOption) is { Length: > 0 } given ? given : ["config"];
     var state = parse.GetValue(stateOption) ?? Environment.GetEnvironmentVariable("SLUICE_STATE_DIR") ?? ".sluice-state";
-    var options = new GatewayRunOptions { ConfigPaths = configs, StateDirectory = Path.GetFullPath(state), AdminEndpoint = adminEndpoint };
+    var options = new GatewayRunOptions { ConfigPaths = configs, StateDirectory = Path.GetFullPath(state), AdminEndpoint = adminEndpoint, Webhook = webhook };
     await using var app = GatewayHost.Build(options);
     await app.RunAsync(cancellation).ConfigureAwait(false);
     return 0;

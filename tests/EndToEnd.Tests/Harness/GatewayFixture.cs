@@ -16,6 +16,7 @@ namespace Sluice.EndToEnd.Tests.Harness;
 public sealed class GatewayFixture : IAsyncDisposable
 {
     private WebApplication? _app;
+    private Func<GatewayRunOptions, GatewayRunOptions>? _configure;
 
     private GatewayFixture(string configDirectory, string stateDirectory)
     {
@@ -41,10 +42,15 @@ public sealed class GatewayFixture : IAsyncDisposable
 
     public long Version => _app!.Services.GetRequiredService<ConfigStore>().Current.Version;
 
-    public static async Task<GatewayFixture> StartAsync(Action<GatewayFixture>? writeConfig = null, bool defaultGateways = true, string? stateDirectory = null, string? configDirectory = null)
+    public static Task<GatewayFixture> StartAsync(Action<GatewayFixture>? writeConfig = null, bool defaultGateways = true, string? stateDirectory = null, string? configDirectory = null) =>
+        StartWithOptionsAsync(configure: null, writeConfig, defaultGateways, stateDirectory, configDirectory);
+
+    /// <summary>As <see cref="StartAsync"/>, with a change to the run options (a webhook listener, say) before the gateway starts.</summary>
+    internal static async Task<GatewayFixture> StartWithOptionsAsync(Func<GatewayRunOptions, GatewayRunOptions>? configure, Action<GatewayFixture>? writeConfig = null, bool defaultGateways = true, string? stateDirectory = null, string? configDirectory = null)
     {
         var root = Path.Combine(Path.GetTempPath(), "sluice-e2e-" + Guid.NewGuid().ToString("N")[..12]);
         var fixture = new GatewayFixture(configDirectory ?? Path.Combine(root, "config"), stateDirectory ?? Path.Combine(root, "state"));
+        fixture._configure = configure;
         Directory.CreateDirectory(fixture.ConfigDirectory);
         if (defaultGateways && configDirectory is null)
         {
@@ -171,6 +177,7 @@ public sealed class GatewayFixture : IAsyncDisposable
             ReloadQuietPeriod = TimeSpan.FromMilliseconds(50),
             ReloadPollInterval = TimeSpan.FromMilliseconds(500),
         };
+        options = _configure?.Invoke(options) ?? options;
         _app = GatewayHost.Build(options, logging =>
         {
             logging.AddProvider(Log);
