@@ -37,6 +37,7 @@ public sealed class FilterRegistry
         new Retry.IncludeRequestAttemptCountFilterDescriptor(),
         new Fault.FaultFilterDescriptor(),
         new Shadowing.ShadowingFilterDescriptor(),
+        new Listener.HttpConnectionManagerSettingsDescriptor(),
     ]);
 
     public IEnumerable<string> OptionNames => _byOptionName.Keys;
