@@ -36,9 +36,12 @@ internal sealed partial class AdmissionValidator(ResourceFileLoader loader, Conf
             return AdmissionVerdict.Allow;
         }
 
-        if (!ResourceKinds.ByName.TryGetValue(request.Kind, out var kind) || ResourceKinds.HasTopLevelFields(kind) || !ResourceKinds.IsAccepted(request.ApiVersion, kind))
+        if (!ResourceKinds.ByName.TryGetValue(request.Kind, out var kind)
+            || ResourceKinds.ApiVersionFor(kind, gloo: false) != ResourceKinds.SluiceApiVersion
+            || !ResourceKinds.IsAccepted(request.ApiVersion, kind))
         {
-            // Not a kind Sluice validates (a core Secret, another group's object sent by a broad webhook rule).
+            // Not a kind Sluice owns: Kubernetes' own (a Secret, an Ingress of another controller) or another group's
+            // object sent by a broad webhook rule. Sluice reports on those in their status, never blocks them.
             return AdmissionVerdict.Allow;
         }
 
