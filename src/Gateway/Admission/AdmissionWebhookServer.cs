@@ -43,6 +43,10 @@ internal sealed partial class AdmissionWebhookServer(
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         _app = app;
         LogListening(options.Endpoint.ToString(), WebhookOptions.ValidatePath);
+        if (certificate.Current is null)
+        {
+            LogNoCertificateYet(options.CertificatePath, options.KeyPath);
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -90,4 +94,7 @@ internal sealed partial class AdmissionWebhookServer(
 
     [LoggerMessage(EventId = 61, Level = LogLevel.Information, Message = "Admission webhook listening on https://{Endpoint}{Path}")]
     private partial void LogListening(string endpoint, string path);
+
+    [LoggerMessage(EventId = 62, Level = LogLevel.Warning, Message = "Admission webhook has no certificate yet ({Certificate}, {Key}); TLS handshakes fail until both files are there (cert-manager, or the manual step in deploy/README.md)")]
+    private partial void LogNoCertificateYet(string certificate, string key);
 }

@@ -4,7 +4,7 @@ using Sluice.Gateway.Translation;
 
 namespace Sluice.Gateway.Cli;
 
-/// <summary>Checks <c>--webhook-listen/--webhook-cert/--webhook-key</c> of <c>sluice run</c>: all three or none, and a usable certificate.</summary>
+/// <summary>Checks <c>--webhook-listen/--webhook-cert/--webhook-key</c> of <c>sluice run</c>: all three or none, and a certificate that loads if it is there.</summary>
 internal static class WebhookArguments
 {
     public static bool TryParse(string? listen, string? certificate, string? key, out WebhookOptions? options, out string? problem)
@@ -28,7 +28,9 @@ internal static class WebhookArguments
             return false;
         }
 
-        if (CertificateCache.Problem(certificate, key) is { } unusable)
+        // In a Pod the files come from a Secret volume that may be filled only after start (cert-manager issuing):
+        // missing files mean "not yet" and the listener waits for them; files that exist but do not load are a mistake.
+        if ((File.Exists(certificate) || File.Exists(key)) && CertificateCache.Problem(certificate, key) is { } unusable)
         {
             problem = $"--webhook-cert/--webhook-key: cannot use {certificate} with {key}: {unusable}";
             return false;

@@ -49,6 +49,14 @@ public sealed class WebhookArgumentsTests : IDisposable
         Assert.StartsWith($"--webhook-cert/--webhook-key: cannot use {cert} with {otherKey}: ", problem, StringComparison.Ordinal);
     }
 
+    /// <summary>A Secret volume is filled after the Pod starts when cert-manager has not issued yet.</summary>
+    [Fact]
+    public void FilesNotThereYet_AreAccepted()
+    {
+        Assert.True(WebhookArguments.TryParse("0.0.0.0:9443", Path.Combine(_directory, "tls.crt"), Path.Combine(_directory, "tls.key"), out var options, out _));
+        Assert.NotNull(options);
+    }
+
     [Fact]
     public void AUsablePair_GivesTheEndpointAndAbsolutePaths()
     {

@@ -24,9 +24,21 @@ public sealed class WebhookGateway : IAsyncLifetime
 
     public string KeyPath { get; private set; } = string.Empty;
 
+    /// <summary>False to start before the certificate exists, as a Pod whose Secret cert-manager has not filled yet.</summary>
+    public bool IssueBeforeStart { get; init; } = true;
+
     public async Task InitializeAsync()
     {
-        (CertificatePath, KeyPath, _) = Authority.IssueServer(_certificates, "sluice-webhook.sluice-system.svc", "localhost");
+        if (IssueBeforeStart)
+        {
+            (CertificatePath, KeyPath, _) = Authority.IssueServer(_certificates, "sluice-webhook.sluice-system.svc", "localhost");
+        }
+        else
+        {
+            CertificatePath = Path.Combine(_certificates, "cert.pem");
+            KeyPath = Path.Combine(_certificates, "key.pem");
+        }
+
         Gateway = await GatewayFixture.StartWithOptionsAsync(
             options => options with { Webhook = new WebhookOptions(new IPEndPoint(IPAddress.Loopback, WebhookPort), CertificatePath, KeyPath) },
             fixture =>
@@ -39,8 +51,14 @@ public sealed class WebhookGateway : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Gateway.DisposeAsync();
-        Directory.Delete(_certificates, recursive: true);
+        if (Directory.Exists(_certificates))
+        {
+            Directory.Delete(_certificates, recursive: true);
+        }
     }
+
+    /// <summary>Issues the first certificate into the configured paths (the Secret volume being filled).</summary>
+    public void IssueNow() => Authority.IssueServer(_certificates, "sluice-webhook.sluice-system.svc", "localhost");
 
     /// <summary>Issues a certificate from a new authority over the served files, as cert-manager's rotation does.</summary>
     public TestCertificates Rotate()
