@@ -39,13 +39,13 @@ public sealed class WebhookGateway : IAsyncLifetime
             KeyPath = Path.Combine(_certificates, "key.pem");
         }
 
-        Gateway = await GatewayFixture.StartWithOptionsAsync(
-            options => options with { Webhook = new WebhookOptions(new IPEndPoint(IPAddress.Loopback, WebhookPort), CertificatePath, KeyPath) },
+        Gateway = await GatewayFixture.StartAsync(
             fixture =>
             {
                 fixture.WriteFile("upstream.yaml", Yaml.Upstream("backend", 9));
                 fixture.WriteFile("incumbent.yaml", Yaml.VirtualService("incumbent", Yaml.PrefixRoute("/", "backend"), "taken.example.com"));
-            });
+            },
+            runOptions: options => options with { Webhook = new WebhookOptions(new IPEndPoint(IPAddress.Loopback, WebhookPort), CertificatePath, KeyPath) });
     }
 
     public async Task DisposeAsync()
