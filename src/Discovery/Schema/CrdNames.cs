@@ -24,7 +24,9 @@ internal sealed record CrdNames(string Kind, string Plural, string Singular, IRe
 
     public static CrdNames For(string kindName, ResourceKind kind)
     {
-        var plural = ResourceKinds.ByPlural.FirstOrDefault(pair => pair.Value == kind).Key ?? kindName.ToLowerInvariant() + "s";
-        return new CrdNames(kindName, plural, kindName.ToLowerInvariant(), GlooShortNames.GetValueOrDefault(kindName) ?? []);
+        // The same rule the controller uses to build the API paths it watches, so the CRD serves exactly those.
+        var lower = kindName.ToLowerInvariant();
+        var plural = ResourceKinds.ByPlural.FirstOrDefault(pair => pair.Value == kind).Key ?? (lower.EndsWith('s') ? lower + "es" : lower + "s");
+        return new CrdNames(kindName, plural, lower, GlooShortNames.GetValueOrDefault(kindName) ?? []);
     }
 }
