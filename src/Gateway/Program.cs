@@ -30,6 +30,7 @@ var webhookListenOption = new Option<string>("--webhook-listen") { Description =
 var webhookCertOption = new Option<string>("--webhook-cert") { Description = "PEM certificate of the webhook listener; reloaded when it changes" };
 var webhookKeyOption = new Option<string>("--webhook-key") { Description = "PEM private key of the webhook listener" };
 var run = new Command("run", "Serve the configuration and reload it whenever a file changes.") { configOption, stateOption, adminOption, maxInFlightOption, adminTokenFileOption, webhookListenOption, webhookCertOption, webhookKeyOption };
+IngressCommandLine.Register(run);
 run.SetAction(async (parse, cancellation) =>
 {
     var admin = parse.GetValue(adminOption)!;
@@ -76,6 +77,7 @@ run.SetAction(async (parse, cancellation) =>
         AdminToken = string.IsNullOrEmpty(adminToken) ? null : adminToken,
         Webhook = webhook,
     };
+    options = IngressCommandLine.Apply(parse, options);
     await using var app = GatewayHost.Build(options);
     await app.RunAsync(cancellation).ConfigureAwait(false);
     return 0;

@@ -77,6 +77,9 @@ public sealed class ProxyExchange
     /// <summary>Where to mirror this request (<c>shadowing</c>, when its percentage picked it); null for none.</summary>
     internal Shadowing.ShadowPolicy? Shadow { get; set; }
 
+    /// <summary>The JWT that authenticated this request (set by <c>jwtStaged</c> / <c>jwt</c>), for rbac, rate-limit keys and headers.</summary>
+    public Jwt.VerifiedJwt? Jwt { get; set; }
+
     /// <summary>The route's filters in stage order; the response side runs them in reverse.</summary>
     public HttpFilter[] Chain { get; set; } = [];
 

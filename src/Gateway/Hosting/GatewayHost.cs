@@ -18,7 +18,8 @@ namespace Sluice.Gateway;
 /// </summary>
 internal static class GatewayHost
 {
-    public static WebApplication Build(GatewayRunOptions options, Action<ILoggingBuilder>? configureLogging = null)
+    /// <param name="configureServices">Extra services, such as the Kubernetes source's <see cref="Sluice.Discovery.Ingress.IServicePortResolver"/>.</param>
+    public static WebApplication Build(GatewayRunOptions options, Action<ILoggingBuilder>? configureLogging = null, Action<IServiceCollection>? configureServices = null)
     {
         // Kestrel accepts a bare LF as a line end by default; an edge proxy must not, or a request can be framed one
         // way here and another way by whatever parses it next (request smuggling).
@@ -65,6 +66,8 @@ internal static class GatewayHost
         });
         services.AddSingleton<UpstreamInvokerPool>();
         services.AddSingleton<CertificateCache>();
+        services.AddSingleton<FilterStateStore>();
+        services.AddSingleton(sp => new Sluice.Discovery.Ingress.IngressConverter(options.Ingress, sp.GetService<Sluice.Discovery.Ingress.IServicePortResolver>()));
         services.AddSingleton<ConfigTranslator>();
         services.AddSingleton(sp => new ConfigStore(
             sp.GetRequiredService<ConfigFileScanner>(),
@@ -83,6 +86,7 @@ internal static class GatewayHost
         {
             services.AddAdmissionWebhook(webhook);
         }
+        configureServices?.Invoke(services);
 
         var app = builder.Build();
         AdminEndpoints.Map(app);
