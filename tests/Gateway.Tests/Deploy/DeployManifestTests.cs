@@ -3,6 +3,7 @@ using k8s;
 using k8s.Models;
 using Microsoft.AspNetCore.Routing;
 using Sluice.Discovery.Graph;
+using Sluice.Discovery.Ingress;
 using Sluice.Gateway.Admission;
 
 namespace Sluice.Gateway.Tests.Deploy;
@@ -162,6 +163,10 @@ public sealed class DeployManifestTests
 
         var ingressClass = Default.Value.Single<V1IngressClass>();
         Assert.Equal(("sluice", "gateway.sluice.dev/ingress-controller"), (ingressClass.Metadata.Name, ingressClass.Spec.Controller));
+        Assert.Equal(IngressControllerSettings.Default.ControllerName, ingressClass.Spec.Controller);
+        Assert.Equal(IngressControllerSettings.Default.ClassName, ingressClass.Metadata.Name);
+        Assert.Equal(IngressControllerSettings.Default.HttpPort, container.ContainerPortNamed("http"));
+        Assert.Equal(IngressControllerSettings.Default.HttpsPort, container.ContainerPortNamed("https"));
         Assert.Equal("restricted", Default.Value.Single<V1Namespace>().Metadata.Labels["pod-security.kubernetes.io/enforce"]);
     }
 
