@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net;
 using Sluice.Gateway;
 using Sluice.Gateway.Cli;
+using Sluice.Gateway.Telemetry;
 
 var configOption = new Option<string[]>("--config", "-c")
 {
@@ -31,6 +32,7 @@ var webhookCertOption = new Option<string>("--webhook-cert") { Description = "PE
 var webhookKeyOption = new Option<string>("--webhook-key") { Description = "PEM private key of the webhook listener" };
 var run = new Command("run", "Serve the configuration and reload it whenever a file changes.") { configOption, stateOption, adminOption, maxInFlightOption, adminTokenFileOption, webhookListenOption, webhookCertOption, webhookKeyOption };
 IngressCommandLine.Register(run);
+TelemetryCliOptions.AddTo(run);
 run.SetAction(async (parse, cancellation) =>
 {
     var admin = parse.GetValue(adminOption)!;
@@ -48,6 +50,11 @@ run.SetAction(async (parse, cancellation) =>
 
     var configs = parse.GetValue(configOption) is { Length: > 0 } given ? given : ["config"];
     var state = parse.GetValue(stateOption) ?? Environment.GetEnvironmentVariable("SLUICE_STATE_DIR") ?? ".sluice-state";
+    if (TelemetryCliOptions.Parse(parse, Console.Error) is not { } telemetry)
+    {
+        return 2;
+    }
+
     if (parse.GetValue(maxInFlightOption) is < 1)
     {
         Console.Error.WriteLine("--max-in-flight: must be at least 1");
@@ -76,6 +83,7 @@ run.SetAction(async (parse, cancellation) =>
         MaxRequestsInFlight = parse.GetValue(maxInFlightOption),
         AdminToken = string.IsNullOrEmpty(adminToken) ? null : adminToken,
         Webhook = webhook,
+        Telemetry = telemetry,
     };
     options = IngressCommandLine.Apply(parse, options);
     await using var app = GatewayHost.Build(options);

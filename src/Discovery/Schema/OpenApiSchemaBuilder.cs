@@ -16,6 +16,12 @@ internal sealed class OpenApiSchemaBuilder(FilterRegistry filters)
 {
     public const string PreserveUnknownFields = "x-kubernetes-preserve-unknown-fields";
 
+    /// <summary>The description of a node where a recursive type stops being spelled out.</summary>
+    public const string RecursionNote = "Nested deeper than the CRD schema spells out (structural schemas cannot recurse); checked by the admission webhook.";
+
+    /// <summary>How many times a type may nest inside itself before its schema is left open.</summary>
+    private const int RecursionDepth = 3;
+
     private readonly Stack<Type> _visiting = new();
 
     public OrderedDictionary<string, object> SchemaOf(Type type)
@@ -92,10 +98,11 @@ internal sealed class OpenApiSchemaBuilder(FilterRegistry filters)
 
     private OrderedDictionary<string, object> RecordSchema(Type type)
     {
-        if (_visiting.Contains(type))
+        if (_visiting.Count(visited => visited == type) >= RecursionDepth)
         {
-            // A structural schema cannot refer to itself; a recursive model needs a deliberate depth limit here.
-            throw new NotSupportedException($"{type.Name} contains itself; structural CRD schemas cannot express recursion");
+            // Structural schemas have no $ref, so a type that contains itself (Envoy's and/or access log filters) is
+            // spelled out this deep and left open below; the loader and the admission webhook still check it all.
+            return Node("object", ("description", RecursionNote), (PreserveUnknownFields, true));
         }
 
         _visiting.Push(type);

@@ -7,6 +7,7 @@ using Sluice.Gateway.Admission;
 using Sluice.Gateway.Configuration;
 using Sluice.Gateway.DataPlane;
 using Sluice.Gateway.Listeners;
+using Sluice.Gateway.Telemetry;
 using Sluice.Gateway.Translation;
 using Sluice.Gateway.Upstreams;
 
@@ -87,6 +88,7 @@ internal static class GatewayHost
             services.AddAdmissionWebhook(webhook);
         }
         configureServices?.Invoke(services);
+        services.AddGatewayTelemetry(options.Telemetry);
 
         var app = builder.Build();
         AdminEndpoints.Map(app);
@@ -124,6 +126,7 @@ internal sealed partial class ConfigReloadService(ConfigFileScanner scanner, Con
         }
         catch (Exception ex)
         {
+            Telemetry.Metrics.ConfigMetrics.Failed();
             LogReloadFailed(ex);
         }
     }
