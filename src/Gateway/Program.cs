@@ -116,6 +116,7 @@ crds.Hidden = true;
 crds.SetAction(parse => CrdsCommand.Run(parse.GetValue(crdsOutputOption)!, Console.Out));
 
 var root = new RootCommand("Sluice: an edge API gateway on Kestrel and YARP, configured with Gloo-style YAML.") { run, validate, demo, crds };
+ToolCommands.AddTo(root);
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {
