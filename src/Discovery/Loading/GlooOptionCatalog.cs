@@ -16,7 +16,7 @@ internal static class GlooOptionCatalog
         "appendXForwardedHost", "corsPolicyMergeSettings",
 
         // Listener-level (httpGateway.options) settings of Gloo's HTTP connection manager.
-        "httpConnectionManagerSettings", "grpcWeb", "healthCheck", "grpcJsonTranscoder", "proxyLatency", "caching",
+        "grpcWeb", "healthCheck", "grpcJsonTranscoder", "proxyLatency", "caching",
         "leftmostXffAddress", "connectionLimit", "router", "sanitizeClusterHeader", "statefulSession", "tap",
         "dynamicForwardProxy",
     ], StringComparer.Ordinal);

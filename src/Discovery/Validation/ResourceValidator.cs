@@ -130,11 +130,16 @@ public static class ResourceValidator
     }
 
     /// <summary>Options that only make sense per route (Gloo has them in RouteOptions alone) are refused above it.</summary>
-    private static void RouteOnlyOptions(OptionSet options, string path, ResourceDiagnostics diagnostics)
+    private static void RouteOnlyOptions(OptionSet options, string path, ResourceDiagnostics diagnostics, bool listener = false)
     {
+        if (!listener)
+        {
+            RouteValidator.RefuseListenerSettings(options, path, diagnostics);
+        }
+
         foreach (var name in options.Values.Keys)
         {
-            if (FilterRegistry.Default.TryGet(name, out var descriptor) && !descriptor.AllowedOnVirtualHost)
+            if (FilterRegistry.Default.TryGet(name, out var descriptor) && !descriptor.IsListenerSetting && !descriptor.AllowedOnVirtualHost)
             {
                 diagnostics.Error($"{path}.{name}", $"'{name}' is a route option; set it on the routes (or weighted destinations) that need it");
             }
@@ -176,7 +181,7 @@ public static class ResourceValidator
     {
         if (spec.HttpGateway is { } http)
         {
-            RouteOnlyOptions(http.Options, "httpGateway.options", diagnostics);
+            RouteOnlyOptions(http.Options, "httpGateway.options", diagnostics, listener: true);
             RouteValidator.ValidateExpressions(http.VirtualServiceExpressions, "httpGateway.virtualServiceExpressions", diagnostics);
         }
 

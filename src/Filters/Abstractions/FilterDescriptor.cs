@@ -17,6 +17,9 @@ public abstract class FilterDescriptor
     /// <summary>Whether the option may be set on a virtual host (otherwise only on routes).</summary>
     public virtual bool AllowedOnVirtualHost => true;
 
+    /// <summary>A listener setting (only in a Gateway's <c>httpGateway.options</c>), never compiled into a chain.</summary>
+    public virtual bool IsListenerSetting => false;
+
     /// <summary>Checks what the type system cannot: ranges, regexes, header values.</summary>
     public virtual void Validate(object options, IOptionsDiagnostics diagnostics)
     {

@@ -76,7 +76,7 @@ internal sealed class LocalRateLimitFilter(TokenBuckets buckets, RateLimitKey? k
         if (key.ClientAddress)
         {
             Span<byte> address = stackalloc byte[16];
-            var peer = exchange.HttpContext.Connection.RemoteIpAddress;
+            var peer = exchange.ClientAddress ?? exchange.HttpContext.Connection.RemoteIpAddress;
             var written = 0;
             if (peer is not null && (peer.IsIPv4MappedToIPv6 ? peer.MapToIPv4() : peer).TryWriteBytes(address, out written))
             {

@@ -6,6 +6,7 @@ using Sluice.Discovery.Snapshots;
 using Sluice.Filters;
 using Sluice.Gateway.Configuration;
 using Sluice.Gateway.DataPlane;
+using Sluice.Gateway.Listeners;
 using Sluice.Gateway.Routing;
 using Sluice.Gateway.Upstreams;
 using Yarp.ReverseProxy.Forwarder;
@@ -70,6 +71,7 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
                 Ssl = assignment.Ssl,
                 Hosts = new VirtualHostTable(domains),
                 Certificates = assignment.Ssl ? new ServerCertificates(sni, fallback) : ServerCertificates.None,
+                Settings = ListenerSettings.From(assignment.Gateway?.Spec.HttpGateway?.Options),
             });
         }
 
@@ -226,7 +228,7 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
         var chain = new List<HttpFilter>(options.Values.Count);
         foreach (var (name, option) in options.Values)
         {
-            if (filters.TryGet(name, out var descriptor))
+            if (filters.TryGet(name, out var descriptor) && !descriptor.IsListenerSetting)
             {
                 chain.Add(descriptor.Compile(option.Value, new SnapshotFilterContext(index, option.OwnerNamespace, option.Provenance, _filterState)));
             }

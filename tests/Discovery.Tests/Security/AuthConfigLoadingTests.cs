@@ -72,7 +72,7 @@ public sealed class AuthConfigLoadingTests
                 - oauth2: {oidcAuthorizationCode: {appUrl: https://x}}
             """);
         Assert.Null(oauth.Resource);
-        DiagnosticAssert.Single(oauth.Diagnostics, DiagnosticSeverity.Error, "configs[0].oauth2", 6, 7, "unknown field 'oauth2'");
+        DiagnosticAssert.Single(oauth.Diagnostics, DiagnosticSeverity.Error, "configs[0].oauth2", 6, 7, "Gloo field 'oauth2' is not supported by Sluice yet");
     }
 
     [Fact]
