@@ -72,7 +72,7 @@ internal sealed class SigningKeySource : IDisposable
         var current = Volatile.Read(ref _current);
         if (current is null || !ReferenceEquals(current.Configuration, configuration))
         {
-            current = new ValidationSnapshot(configuration, [.. configuration.SigningKeys]);
+            current = new ValidationSnapshot(configuration, PublicKeysOnly(configuration.SigningKeys));
             Volatile.Write(ref _current, current);
         }
 
@@ -83,6 +83,24 @@ internal sealed class SigningKeySource : IDisposable
     public void RequestRefresh() => _manager?.RequestRefresh();
 
     public IssuerValidator? IssuerValidator => _issuerValidator;
+
+    /// <summary>
+    /// A symmetric key published in a fetched document is known to anyone who can fetch it, so it can never prove who
+    /// signed a token: remote key sets contribute public keys only (a symmetric key can only come from <c>local</c>).
+    /// </summary>
+    public static List<SecurityKey> PublicKeysOnly(IEnumerable<SecurityKey> keys)
+    {
+        var result = new List<SecurityKey>();
+        foreach (var key in keys)
+        {
+            if (key is not SymmetricSecurityKey && key is not JsonWebKey { Kty: JsonWebAlgorithmsKeyTypes.Octet })
+            {
+                result.Add(key);
+            }
+        }
+
+        return result;
+    }
 
     public void Dispose() => _client?.Dispose();
 

@@ -182,6 +182,23 @@ public sealed class JwtFilterTests : IDisposable
         Assert.Equal("Jwks remote fetch is failed\n", Encoding.UTF8.GetString(((MemoryStream)exchange.HttpContext.Response.Body).ToArray()));
     }
 
+    [Fact]
+    public void RemoteKeySets_ContributePublicKeysOnly()
+    {
+        SecurityKey[] keys =
+        [
+            new JsonWebKey("""{"kty":"oct","kid":"s","k":"c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0"}"""),
+            new SymmetricSecurityKey(Encoding.UTF8.GetBytes("secretsecretsecretsecret")) { KeyId = "t" },
+            new JsonWebKey(PublicJwk()),
+        ];
+
+        var kept = SigningKeySource.PublicKeysOnly(keys);
+
+        var key = Assert.Single(kept);
+        Assert.Equal("k1", key.KeyId);
+        Assert.DoesNotContain(SecurityAlgorithms.HmacSha256, new ValidationSnapshot(null, kept).Algorithms);
+    }
+
     private string InvalidToken(string kind)
     {
         switch (kind)
