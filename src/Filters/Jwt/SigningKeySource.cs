@@ -136,12 +136,15 @@ internal sealed class SigningKeySource : IDisposable
             }
         }
 
-        if (trimmed.Contains("\"keys\"", StringComparison.Ordinal))
+        IList<JsonWebKey> jwks = trimmed.Contains("\"keys\"", StringComparison.Ordinal) ? new JsonWebKeySet(trimmed).Keys : [new JsonWebKey(trimmed)];
+        var keys = new List<SecurityKey>(jwks.Count);
+        foreach (var jwk in jwks)
         {
-            return [.. new JsonWebKeySet(trimmed).Keys];
+            // Converted once here (RSA and EC become native keys), so validation never rebuilds a key from JSON.
+            keys.Add(JsonWebKeyConverter.TryConvertToSecurityKey(jwk, out var converted) ? converted : jwk);
         }
 
-        return [new JsonWebKey(trimmed)];
+        return keys;
     }
 }
 
