@@ -102,7 +102,7 @@ public sealed class ResourceFileLoader
             if (layout is null)
             {
                 unreadable = true;
-                documents.Add(Problem(path, where, "missing 'kind': say which resource this is (VirtualService, RouteTable, Upstream, UpstreamGroup, Gateway, Secret, Ingress or IngressClass), or store it in Gloo's layout <kind-plural>/<namespace>/<name>.yaml"));
+                documents.Add(Problem(path, where, "missing 'kind': say which resource this is (VirtualService, RouteTable, Upstream, UpstreamGroup, Gateway, AuthConfig, Secret, Ingress or IngressClass), or store it in Gloo's layout <kind-plural>/<namespace>/<name>.yaml"));
                 return;
             }
 
@@ -240,6 +240,7 @@ public sealed class ResourceFileLoader
         ResourceKind.UpstreamGroup => typeof(UpstreamGroupSpec),
         ResourceKind.Gateway => typeof(GatewaySpec),
         ResourceKind.Secret => typeof(SecretSpec),
+        ResourceKind.AuthConfig => typeof(Sluice.Filters.ExtAuth.AuthConfigSpec),
         ResourceKind.Ingress => typeof(IngressSpec),
         ResourceKind.IngressClass => typeof(IngressClassSpec),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
@@ -253,6 +254,7 @@ public sealed class ResourceFileLoader
         ResourceKind.UpstreamGroup => new UpstreamGroup { Kind = kind, ApiVersion = apiVersion, Metadata = metadata, Origin = origin, Spec = (UpstreamGroupSpec)spec },
         ResourceKind.Gateway => new Gateway { Kind = kind, ApiVersion = apiVersion, Metadata = metadata, Origin = origin, Spec = (GatewaySpec)spec },
         ResourceKind.Secret => new Secret { Kind = kind, ApiVersion = apiVersion, Metadata = metadata, Origin = origin, Spec = (SecretSpec)spec },
+        ResourceKind.AuthConfig => new AuthConfig { Kind = kind, ApiVersion = apiVersion, Metadata = metadata, Origin = origin, Spec = (Sluice.Filters.ExtAuth.AuthConfigSpec)spec },
         ResourceKind.Ingress => new Ingress.Ingress { Kind = kind, ApiVersion = apiVersion, Metadata = metadata, Origin = origin, Spec = (IngressSpec)spec },
         ResourceKind.IngressClass => new IngressClass { Kind = kind, ApiVersion = apiVersion, Metadata = metadata, Origin = origin, Spec = (IngressClassSpec)spec },
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),

@@ -7,6 +7,7 @@ using Sluice.Discovery.Snapshots;
 using Sluice.Filters;
 using Sluice.Gateway.Configuration;
 using Sluice.Gateway.DataPlane;
+using Sluice.Gateway.Listeners;
 using Sluice.Gateway.Routing;
 using Sluice.Gateway.Upstreams;
 using Yarp.ReverseProxy.Forwarder;
@@ -22,8 +23,11 @@ namespace Sluice.Gateway.Translation;
 /// output is Sluice's own route table driving YARP's <see cref="IHttpForwarder"/> directly, not an IProxyConfig,
 /// because YARP's config routing is endpoint routing (case-insensitive templates, whole-update rejection).
 /// </summary>
-internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPool invokers, CertificateCache certificates, UpstreamStateRegistry? upstreams = null, IngressConverter? ingress = null)
+internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPool invokers, CertificateCache certificates, UpstreamStateRegistry? upstreams = null, FilterStateStore? filterState = null, IngressConverter? ingress = null)
 {
+    // Filter state (rate-limit buckets, JWKS caches) outlives each translation; without a store (tests) a private one is used.
+    private readonly FilterStateStore _filterState = filterState ?? new FilterStateStore();
+
     // Clusters bind to the long-lived upstream state; without a registry (tests, offline tools) a private one is used.
     private readonly UpstreamClusterFactory _clusters = new(invokers, upstreams ?? new UpstreamStateRegistry());
     private readonly IngressTranslator _ingress = new(ingress ?? IngressConverter.Default);
@@ -32,6 +36,19 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
     public IngressConverter Ingress => _ingress.Converter;
 
     public CompiledConfig Translate(ResourceSnapshot snapshot)
+    {
+        _filterState.BeginGeneration();
+        try
+        {
+            return TranslateSnapshot(snapshot);
+        }
+        finally
+        {
+            _filterState.EndGeneration();
+        }
+    }
+
+    private CompiledConfig TranslateSnapshot(ResourceSnapshot snapshot)
     {
         var index = snapshot.Effective;
         var clusters = new Dictionary<ResourceId, UpstreamCluster>();
@@ -72,6 +89,7 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
                 Ssl = assignment.Ssl,
                 Hosts = new VirtualHostTable(domains),
                 Certificates = assignment.Ssl ? new ServerCertificates(sni, fallback) : ServerCertificates.None,
+                Settings = ListenerSettings.From(assignment.Gateway?.Spec.HttpGateway?.Options),
             });
         }
 
@@ -101,9 +119,9 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
     {
         var routes = new List<CompiledRoute>();
         var listenerOptions = gateway?.Spec.HttpGateway is { } http
-            ? MergedOptions.Empty.Overlay(http.Options, $"{Describe(gateway)} httpGateway.options")
+            ? MergedOptions.Empty.Overlay(http.Options, $"{Describe(gateway)} httpGateway.options", gateway.Namespace, filters)
             : MergedOptions.Empty;
-        var hostOptions = listenerOptions.Overlay(virtualService.Spec.VirtualHost.Options, $"{Describe(virtualService)} virtualHost.options");
+        var hostOptions = listenerOptions.Overlay(virtualService.Spec.VirtualHost.Options, $"{Describe(virtualService)} virtualHost.options", virtualService.Namespace, filters);
         var context = new FlattenContext(index, clusters, routes, [virtualService.Id]);
         AddRoutes(context, virtualService, virtualService.Spec.VirtualHost.Routes, "virtualHost.routes", hostOptions, parentPrefixes: []);
         return new CompiledVirtualHost($"{virtualService.Namespace}/{virtualService.Metadata.Name}", [.. routes]);
@@ -115,7 +133,7 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
         {
             var route = routes[i];
             var routePath = $"{path}[{i}]";
-            var options = inherited.Overlay(route.Options, $"{Describe(owner)} {routePath}.options");
+            var options = inherited.Overlay(route.Options, $"{Describe(owner)} {routePath}.options", owner.Namespace, filters);
             if (route.DelegateAction is { } delegation)
             {
                 string[] prefixes = [.. route.DelegationPrefixes];
@@ -135,7 +153,7 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
             }
 
             var name = route.Name ?? $"{owner.Namespace}/{owner.Metadata.Name}/{routePath}";
-            var chain = CompileFilters(options);
+            var chain = CompileFilters(options, context.Index);
             context.Routes.Add(new CompiledRoute
             {
                 Name = name,
@@ -226,7 +244,7 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
             }
 
             var destinationFilters = destination.Options.IsEmpty ? null
-                : CompileFilters(options.Overlay(destination.Options, $"{Describe(owner)} destinations[{d}].options"));
+                : CompileFilters(options.Overlay(destination.Options, $"{Describe(owner)} destinations[{d}].options", owner.Namespace, filters), context.Index);
             weighted.Add(new WeightedCluster(
                 Cluster(context, destination.Destination.Upstream!.Resolve(ResourceKind.Upstream, destinationOwnerNamespace)),
                 destination.Weight,
@@ -236,18 +254,18 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
         return new ForwardTarget([.. weighted]);
     }
 
-    private HttpFilter[] CompileFilters(MergedOptions options)
+    private HttpFilter[] CompileFilters(MergedOptions options, ResourceIndex index)
     {
         var chain = new List<HttpFilter>(options.Values.Count);
         foreach (var (name, option) in options.Values)
         {
-            if (filters.TryGet(name, out var descriptor))
+            if (filters.TryGet(name, out var descriptor) && !descriptor.IsListenerSetting)
             {
-                chain.Add(descriptor.Compile(option.Value));
+                chain.Add(descriptor.Compile(option.Value, new SnapshotFilterContext(index, option.OwnerNamespace, option.Provenance, _filterState)));
             }
         }
 
-        return [.. chain.OrderBy(f => f.Stage)];
+        return [.. chain.OrderBy(f => f.Stage).ThenBy(f => f.OrderInStage)];
     }
 
     private UpstreamCluster Cluster(FlattenContext context, ResourceId id)
