@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net;
 using Sluice.Gateway;
 using Sluice.Gateway.Cli;
+using Sluice.Gateway.Telemetry;
 
 var configOption = new Option<string[]>("--config", "-c")
 {
@@ -28,6 +29,7 @@ var adminTokenFileOption = new Option<string>("--admin-token-file")
 };
 var run = new Command("run", "Serve the configuration and reload it whenever a file changes.") { configOption, stateOption, adminOption, maxInFlightOption, adminTokenFileOption };
 IngressCommandLine.Register(run);
+TelemetryCliOptions.AddTo(run);
 run.SetAction(async (parse, cancellation) =>
 {
     var admin = parse.GetValue(adminOption)!;
@@ -39,6 +41,11 @@ run.SetAction(async (parse, cancellation) =>
 
     var configs = parse.GetValue(configOption) is { Length: > 0 } given ? given : ["config"];
     var state = parse.GetValue(stateOption) ?? Environment.GetEnvironmentVariable("SLUICE_STATE_DIR") ?? ".sluice-state";
+    if (TelemetryCliOptions.Parse(parse, Console.Error) is not { } telemetry)
+    {
+        return 2;
+    }
+
     if (parse.GetValue(maxInFlightOption) is < 1)
     {
         Console.Error.WriteLine("--max-in-flight: must be at least 1");
@@ -66,6 +73,7 @@ run.SetAction(async (parse, cancellation) =>
         AdminEndpoint = adminEndpoint,
         MaxRequestsInFlight = parse.GetValue(maxInFlightOption),
         AdminToken = string.IsNullOrEmpty(adminToken) ? null : adminToken,
+        Telemetry = telemetry,
     };
     options = IngressCommandLine.Apply(parse, options);
     await using var app = GatewayHost.Build(options);
@@ -93,6 +101,7 @@ demo.SetAction(async (parse, cancellation) =>
 });
 
 var root = new RootCommand("Sluice: an edge API gateway on Kestrel and YARP, configured with Gloo-style YAML.") { run, validate, demo };
+ToolCommands.AddTo(root);
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {

@@ -6,6 +6,7 @@ using Sluice.Gateway.Admin;
 using Sluice.Gateway.Configuration;
 using Sluice.Gateway.DataPlane;
 using Sluice.Gateway.Listeners;
+using Sluice.Gateway.Telemetry;
 using Sluice.Gateway.Translation;
 using Sluice.Gateway.Upstreams;
 
@@ -82,6 +83,7 @@ internal static class GatewayHost
         services.AddHostedService<ConfigReloadService>();
         services.AddUpstreamResilience();
         configureServices?.Invoke(services);
+        services.AddGatewayTelemetry(options.Telemetry);
 
         var app = builder.Build();
         AdminEndpoints.Map(app);
@@ -119,6 +121,7 @@ internal sealed partial class ConfigReloadService(ConfigFileScanner scanner, Con
         }
         catch (Exception ex)
         {
+            Telemetry.Metrics.ConfigMetrics.Failed();
             LogReloadFailed(ex);
         }
     }

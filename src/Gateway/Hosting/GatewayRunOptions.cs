@@ -27,4 +27,7 @@ internal sealed record GatewayRunOptions
 
     /// <summary>Which Ingresses are ours and the listener ports that serve them.</summary>
     public Sluice.Discovery.Ingress.IngressControllerSettings Ingress { get; init; } = Sluice.Discovery.Ingress.IngressControllerSettings.Default;
+
+    /// <summary>Tracing switches and the OTLP endpoint.</summary>
+    public Telemetry.TelemetryOptions Telemetry { get; init; } = new();
 }

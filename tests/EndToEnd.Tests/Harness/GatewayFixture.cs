@@ -43,8 +43,8 @@ public sealed class GatewayFixture : IAsyncDisposable
 
     public long Version => _app!.Services.GetRequiredService<ConfigStore>().Current.Version;
 
-    public static Task<GatewayFixture> StartAsync(Action<GatewayFixture>? writeConfig = null, bool defaultGateways = true, string? stateDirectory = null, string? configDirectory = null) =>
-        StartAsync(writeConfig, runOptions: null, defaultGateways, stateDirectory, configDirectory);
+    public static Task<GatewayFixture> StartAsync(Action<GatewayFixture>? writeConfig = null, bool defaultGateways = true, string? stateDirectory = null, string? configDirectory = null, Action<IServiceCollection>? services = null) =>
+        StartAsync(writeConfig, runOptions: null, defaultGateways, stateDirectory, configDirectory, services);
 
     /// <summary>Starts the gateway with <paramref name="runOptions"/> adjusting what <c>sluice run</c> flags would set.</summary>
     /// <param name="services">Extra services for the gateway's container (a Service port resolver, say).</param>

@@ -62,8 +62,9 @@ public sealed class FileIngressEnvironment : IIngressEnvironment
             }
         }
 
-        // One file, so the gateway never applies the Upstreams without the Ingresses (or the reverse).
-        await _gateway.ApplyAsync(() => _gateway.WriteFile("conformance.yaml", upstreams + manifests));
+        // One file, written by rename, so the gateway never applies the Upstreams without the Ingresses (or the reverse),
+        // nor a half-written file that a loaded machine lets it read before the quiet period ends.
+        await _gateway.ApplyAsync(() => _gateway.WriteFileByRename("conformance.yaml", upstreams + manifests));
     }
 
     public ValueTask DisposeAsync() => _gateway.DisposeAsync();
