@@ -283,7 +283,10 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
         {
             if (filters.TryGet(name, out var descriptor) && !descriptor.IsListenerSetting)
             {
-                chain.Add((descriptor.Compile(option.Value, new SnapshotFilterContext(index, option.OwnerNamespace, option.Provenance, _filterState)), name));
+                foreach (var filter in descriptor.CompileAll(option.Value, new SnapshotFilterContext(index, option.OwnerNamespace, option.Provenance, _filterState)))
+                {
+                    chain.Add((filter, name));
+                }
             }
         }
 
