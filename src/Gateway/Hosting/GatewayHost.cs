@@ -3,9 +3,11 @@ using Sluice.Discovery.Loading;
 using Sluice.Discovery.Snapshots;
 using Sluice.Filters;
 using Sluice.Gateway.Admin;
+using Sluice.Gateway.Admission;
 using Sluice.Gateway.Configuration;
 using Sluice.Gateway.DataPlane;
 using Sluice.Gateway.Listeners;
+using Sluice.Gateway.Telemetry;
 using Sluice.Gateway.Translation;
 using Sluice.Gateway.Upstreams;
 
@@ -81,7 +83,12 @@ internal static class GatewayHost
         services.AddHostedService(sp => sp.GetRequiredService<ListenerManager>());
         services.AddHostedService<ConfigReloadService>();
         services.AddUpstreamResilience();
+        if (options.Webhook is { } webhook)
+        {
+            services.AddAdmissionWebhook(webhook);
+        }
         configureServices?.Invoke(services);
+        services.AddGatewayTelemetry(options.Telemetry);
 
         var app = builder.Build();
         Sluice.Filters.Wasm.WasmFilterDescriptor.Loggers = app.Services.GetRequiredService<ILoggerFactory>();
@@ -120,6 +127,7 @@ internal sealed partial class ConfigReloadService(ConfigFileScanner scanner, Con
         }
         catch (Exception ex)
         {
+            Telemetry.Metrics.ConfigMetrics.Failed();
             LogReloadFailed(ex);
         }
     }
