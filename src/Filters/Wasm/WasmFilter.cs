@@ -212,7 +212,15 @@ internal sealed class WasmFilter(WasmPlugin? plugin, string name, FilterStage st
     private async ValueTask<FilterVerdict> WaitThenContinueAsync(ProxyExchange exchange, WasmStream stream)
     {
         var paused = stream.Pause();
-        var finished = await Task.WhenAny(paused, Task.Delay(MaxPause, exchange.HttpContext.RequestAborted)).ConfigureAwait(false);
+        var finished = paused;
+        if (!paused.IsCompleted)
+        {
+            // The limit's timer is cancelled as soon as the filter continues, so paused requests hold no 60 s timers.
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(exchange.HttpContext.RequestAborted);
+            finished = await Task.WhenAny(paused, Task.Delay(MaxPause, limit.Token)).ConfigureAwait(false);
+            await limit.CancelAsync().ConfigureAwait(false);
+        }
+
         if (finished != paused)
         {
             stream.LocalResponse ??= new WasmLocalResponse(StatusCodes.Status500InternalServerError, "wasm_pause_timeout", "the wasm filter paused the request and never continued it\n"u8.ToArray(), []);

@@ -93,6 +93,9 @@ internal sealed partial class WasmVm
 
     private async Task DeliverAsync(Task<HttpResponseMessage> sending, HttpRequestMessage request, CancellationTokenSource deadline, WasmStream? origin, int token, string upstream)
     {
+        // Never deliver inline: a response that is already there would otherwise re-enter the guest inside its own
+        // proxy_http_call, before the SDK has recorded the call's token, and the callback would be lost.
+        await Task.Yield();
         HttpCallResult? result = null;
         try
         {
