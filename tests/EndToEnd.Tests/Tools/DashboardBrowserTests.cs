@@ -108,6 +108,10 @@ public sealed class DashboardBrowserTests
         var styles = await admin.GetStringAsync("/dashboard/dashboard.css");
 
         Assert.Contains("fetch(\"/admin/dashboard\"", script, StringComparison.Ordinal);
+
+        // The upstreams with live health as JSON, for scripts.
+        using var upstreams = System.Text.Json.JsonDocument.Parse(await admin.GetStringAsync("/admin/upstreams"));
+        Assert.Equal(["default/shop", "default/sick"], upstreams.RootElement.EnumerateArray().Select(u => u.GetProperty("name").GetString()));
         Assert.Contains("--bad", styles, StringComparison.Ordinal);
         foreach (var text in new[] { page, script, styles })
         {
