@@ -23,12 +23,11 @@ internal static class GlooOptionCatalog
 
     private static readonly FrozenSet<string> Known = FrozenSet.ToFrozenSet(
     [
-        "extauth", "jwt", "jwtStaged",
-        "jwtProvidersStaged", "rbac", "waf", "dlp", "ratelimit", "ratelimitBasic", "ratelimitEarly", "ratelimitRegular",
+        "jwtProvidersStaged", "waf", "dlp", "ratelimit", "ratelimitBasic", "ratelimitEarly", "ratelimitRegular",
         "rateLimitConfigs", "rateLimitEarlyConfigs", "rateLimitRegularConfigs", "ratelimitEarlyBasic",
         "ratelimitRegularBasic", "csrf", "autoHostRewrite", "hostRewriteHeader", "hostRewritePathRegex", "extProc",
         "ai", "wasm", "extensions", "headerValidationSettings", "clusterHeader", "networkLocalRatelimit",
-        "httpLocalRatelimit", "disableExtProc",
+        "disableExtProc",
         .. WarningOnly,
     ], StringComparer.Ordinal);
 

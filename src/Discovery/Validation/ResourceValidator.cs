@@ -33,6 +33,9 @@ public static class ResourceValidator
             case Secret secret:
                 ValidateSecret(secret.Spec, diagnostics);
                 break;
+            case AuthConfig authConfig:
+                Sluice.Filters.ExtAuth.AuthConfigSpecValidator.Validate(authConfig.Spec, new OptionDiagnostics(diagnostics));
+                break;
         }
 
         if (resource.Metadata.Name.Length > 253 || resource.Metadata.Name.AsSpan().ContainsAny(" /\\\r\n\0"))
@@ -41,6 +44,14 @@ public static class ResourceValidator
         }
 
         return diagnostics.Items;
+    }
+
+    /// <summary>Lets specs validated by Filters' own rules report into a resource's diagnostics.</summary>
+    private sealed class OptionDiagnostics(ResourceDiagnostics diagnostics) : IOptionsDiagnostics
+    {
+        public void Error(string relativePath, string message) => diagnostics.Error(relativePath, message);
+
+        public void Warning(string relativePath, string message) => diagnostics.Warning(relativePath, message);
     }
 
     private static void ValidateSecret(SecretSpec spec, ResourceDiagnostics diagnostics)
@@ -174,6 +185,7 @@ public static class ResourceValidator
             RouteValidator.ValidateExpressions(http.VirtualServiceExpressions, "httpGateway.virtualServiceExpressions", diagnostics);
         }
 
+        AccessLogValidator.Validate(spec.Options, "options", diagnostics);
         if (spec.BindPort is 0 or > 65535)
         {
             diagnostics.Error("bindPort", $"bindPort must be between 1 and 65535, got {spec.BindPort}");

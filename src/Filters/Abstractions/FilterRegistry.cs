@@ -38,6 +38,13 @@ public sealed class FilterRegistry
         new Fault.FaultFilterDescriptor(),
         new Shadowing.ShadowingFilterDescriptor(),
         new Listener.HttpConnectionManagerSettingsDescriptor(),
+        new Jwt.JwtStagedFilterDescriptor(),
+        new Jwt.JwtFilterDescriptor(),
+        new Rbac.RbacFilterDescriptor(),
+        new ExtAuth.ExtAuthFilterDescriptor(),
+        new RateLimit.LocalRateLimitFilterDescriptor(),
+        new AccessLog.AccessLogRouteFilterDescriptor(),
+        new Wasm.WasmFilterDescriptor(),
     ]);
 
     public IEnumerable<string> OptionNames => _byOptionName.Keys;

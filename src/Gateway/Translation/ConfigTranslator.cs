@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Text;
 using Sluice.Discovery.Graph;
+using Sluice.Discovery.Ingress;
 using Sluice.Discovery.Model;
 using Sluice.Discovery.Snapshots;
 using Sluice.Filters;
@@ -22,16 +23,38 @@ namespace Sluice.Gateway.Translation;
 /// output is Sluice's own route table driving YARP's <see cref="IHttpForwarder"/> directly, not an IProxyConfig,
 /// because YARP's config routing is endpoint routing (case-insensitive templates, whole-update rejection).
 /// </summary>
-internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPool invokers, CertificateCache certificates, UpstreamStateRegistry? upstreams = null)
+internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPool invokers, CertificateCache certificates, UpstreamStateRegistry? upstreams = null, FilterStateStore? filterState = null, IngressConverter? ingress = null)
 {
+    // Filter state (rate-limit buckets, JWKS caches) outlives each translation; without a store (tests) a private one is used.
+    private readonly FilterStateStore _filterState = filterState ?? new FilterStateStore();
+
     // Clusters bind to the long-lived upstream state; without a registry (tests, offline tools) a private one is used.
     private readonly UpstreamClusterFactory _clusters = new(invokers, upstreams ?? new UpstreamStateRegistry());
+    private readonly IngressTranslator _ingress = new(ingress ?? IngressConverter.Default);
+
+    /// <summary>Who Sluice is as an ingress controller; the snapshot builder validates Ingresses with the same.</summary>
+    public IngressConverter Ingress => _ingress.Converter;
 
     public CompiledConfig Translate(ResourceSnapshot snapshot)
+    {
+        _filterState.BeginGeneration();
+        try
+        {
+            return TranslateSnapshot(snapshot);
+        }
+        finally
+        {
+            _filterState.EndGeneration();
+        }
+    }
+
+    private CompiledConfig TranslateSnapshot(ResourceSnapshot snapshot)
     {
         var index = snapshot.Effective;
         var clusters = new Dictionary<ResourceId, UpstreamCluster>();
         var listeners = new Dictionary<int, CompiledListener>();
+        var ingressContext = new FlattenContext(index, clusters, [], []);
+        var ingress = _ingress.Compile(index, id => Cluster(ingressContext, id));
         foreach (var assignment in ListenerPlan.Assign(index))
         {
             var domains = new List<(string, CompiledVirtualHost)>();
@@ -50,6 +73,14 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
                 }
             }
 
+            if (ingress.Serves(assignment.Port, assignment.Ssl))
+            {
+                // After the virtual services: on a domain both claim, the VirtualService keeps it.
+                domains.AddRange(ingress.Domains);
+                sni.AddRange(ingress.Sni);
+                fallback ??= ingress.Fallback;
+            }
+
             listeners.TryAdd(assignment.Port, new CompiledListener
             {
                 Name = assignment.Name,
@@ -59,6 +90,20 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
                 Hosts = new VirtualHostTable(domains),
                 Certificates = assignment.Ssl ? new ServerCertificates(sni, fallback) : ServerCertificates.None,
                 Settings = ListenerSettings.From(assignment.Gateway?.Spec.HttpGateway?.Options),
+                AccessLog = Telemetry.AccessLogs.AccessLogPolicy.Compile(assignment.Gateway?.Spec.Options),
+            });
+        }
+
+        foreach (var (port, ssl) in ingress.MissingListeners(listeners.Keys))
+        {
+            listeners.Add(port, new CompiledListener
+            {
+                Name = ssl ? "ingress-https" : "ingress-http",
+                BindAddress = "::",
+                Port = port,
+                Ssl = ssl,
+                Hosts = new VirtualHostTable(ingress.Domains),
+                Certificates = ssl ? new ServerCertificates(ingress.Sni, ingress.Fallback) : ServerCertificates.None,
             });
         }
 
@@ -75,9 +120,9 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
     {
         var routes = new List<CompiledRoute>();
         var listenerOptions = gateway?.Spec.HttpGateway is { } http
-            ? MergedOptions.Empty.Overlay(http.Options, $"{Describe(gateway)} httpGateway.options", new OptionSource(gateway.Id, "httpGateway.options"))
+            ? MergedOptions.Empty.Overlay(http.Options, $"{Describe(gateway)} httpGateway.options", new OptionSource(gateway.Id, "httpGateway.options"), gateway.Namespace, filters)
             : MergedOptions.Empty;
-        var hostOptions = listenerOptions.Overlay(virtualService.Spec.VirtualHost.Options, $"{Describe(virtualService)} virtualHost.options", new OptionSource(virtualService.Id, "virtualHost.options"));
+        var hostOptions = listenerOptions.Overlay(virtualService.Spec.VirtualHost.Options, $"{Describe(virtualService)} virtualHost.options", new OptionSource(virtualService.Id, "virtualHost.options"), virtualService.Namespace, filters);
         var context = new FlattenContext(index, clusters, routes, [virtualService.Id]);
         AddRoutes(context, virtualService, virtualService.Spec.VirtualHost.Routes, "virtualHost.routes", hostOptions, parentPrefixes: []);
         return new CompiledVirtualHost($"{virtualService.Namespace}/{virtualService.Metadata.Name}", [.. routes])
@@ -95,7 +140,7 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
             var routePath = $"{path}[{i}]";
             // Most routes set no options: then neither provenance string is built (10,000-route reloads).
             var options = route.Options.IsEmpty ? inherited
-                : inherited.Overlay(route.Options, $"{Describe(owner)} {routePath}.options", new OptionSource(owner.Id, $"{routePath}.options"));
+                : inherited.Overlay(route.Options, $"{Describe(owner)} {routePath}.options", new OptionSource(owner.Id, $"{routePath}.options"), owner.Namespace, filters);
             if (route.DelegateAction is { } delegation)
             {
                 string[] prefixes = [.. route.DelegationPrefixes];
@@ -117,7 +162,7 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
             }
 
             var name = route.Name ?? $"{owner.Namespace}/{owner.Metadata.Name}/{routePath}";
-            var (chain, chainOptions) = CompileFilters(options);
+            var (chain, chainOptions) = CompileFilters(options, context.Index);
             context.Routes.Add(new CompiledRoute
             {
                 Name = name,
@@ -216,8 +261,8 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
                 ? new OptionSource(owner.Id, $"{routePath}.routeAction.multi.destinations[{d}]")
                 : new OptionSource(action.UpstreamGroup!.Resolve(ResourceKind.UpstreamGroup, owner.Namespace), $"destinations[{d}]");
             var destinationOptions = destination.Options.IsEmpty ? null
-                : options.Overlay(destination.Options, $"{Describe(owner)} destinations[{d}].options", destinationSource with { FieldPath = destinationSource.FieldPath + ".options" });
-            var (destinationFilters, destinationFilterOptions) = destinationOptions is null ? (null, []) : CompileFilters(destinationOptions);
+                : options.Overlay(destination.Options, $"{Describe(owner)} destinations[{d}].options", destinationSource with { FieldPath = destinationSource.FieldPath + ".options" }, owner.Namespace, filters);
+            var (destinationFilters, destinationFilterOptions) = destinationOptions is null ? (null, []) : CompileFilters(destinationOptions, context.Index);
             weighted.Add(new WeightedCluster(
                 Cluster(context, destination.Destination.Upstream!.Resolve(ResourceKind.Upstream, destinationOwnerNamespace)),
                 destination.Weight,
@@ -233,18 +278,21 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
     }
 
     /// <summary>The chain in stage order, and the option each filter came from (index for index), for inspect.</summary>
-    private (HttpFilter[] Chain, string[] Options) CompileFilters(MergedOptions options)
+    private (HttpFilter[] Chain, string[] Options) CompileFilters(MergedOptions options, ResourceIndex index)
     {
         var chain = new List<(HttpFilter Filter, string Option)>(options.Values.Count);
         foreach (var (name, option) in options.Values)
         {
             if (filters.TryGet(name, out var descriptor) && !descriptor.IsListenerSetting)
             {
-                chain.Add((descriptor.Compile(option.Value), name));
+                foreach (var filter in descriptor.CompileAll(option.Value, new SnapshotFilterContext(index, option.OwnerNamespace, option.Provenance, _filterState)))
+                {
+                    chain.Add((filter, name));
+                }
             }
         }
 
-        var ordered = chain.OrderBy(f => f.Filter.Stage).ToList();
+        var ordered = chain.OrderBy(f => f.Filter.Stage).ThenBy(f => f.Filter.OrderInStage).ToList();
         return ([.. ordered.Select(f => f.Filter)], [.. ordered.Select(f => f.Option)]);
     }
 
