@@ -58,6 +58,9 @@ internal static class InspectionEndpoints
             return Json(ResourceListing.List(store.Current, kinds), StatusCodes.Status200OK);
         });
 
+        app.MapGet("/admin/upstreams", (ConfigStore store) =>
+            Json(DashboardReport.UpstreamHealth(store.Current), StatusCodes.Status200OK));
+
         app.MapGet("/admin/check", (ConfigStore store, TimeProvider time, string? expiryDays) =>
         {
             var days = 14;

@@ -88,6 +88,12 @@ internal static class InspectPrinter
         foreach (var route in upstream.Routes)
         {
             text.Append("  ").Append(route.VirtualHost).Append("  ").Append(route.Route);
+            if (route.Via != "route")
+            {
+                text.Append("  (a copy of its requests, by ").Append(route.Via).Append(")\n");
+                continue;
+            }
+
             if (route.Weight != route.TotalWeight)
             {
                 text.Append("  (weight ").Append(route.Weight).Append(" of ").Append(route.TotalWeight).Append(')');

@@ -85,6 +85,27 @@ internal sealed class ConfigInspector(CompiledConfig config, FilterRegistry filt
             }
         }
 
+        // Options may send traffic too (shadowing mirrors a copy): the same references validation checks.
+        foreach (var served in ServedRoutes.Routes(config))
+        {
+            foreach (var (option, value) in served.Route.Options.Values)
+            {
+                if (!filters.TryGet(option, out var descriptor) || descriptor.IsListenerSetting)
+                {
+                    continue;
+                }
+
+                foreach (var reference in descriptor.UpstreamReferences(value.Value))
+                {
+                    var referenceNamespace = string.IsNullOrEmpty(reference.Namespace) ? value.Source?.Resource.Namespace ?? ResourceDefaults.Namespace : reference.Namespace;
+                    if ($"{referenceNamespace}/{reference.Name}" == cluster.Name)
+                    {
+                        routes.Add(new UpstreamRouteReport(served.Host.Name, served.Route.Name, 0, 0, [], option));
+                    }
+                }
+            }
+        }
+
         var id = SplitName(cluster.Name) is var (ns, name) ? new ResourceId(ResourceKind.Upstream, ns, name) : default;
         return new InspectResult
         {

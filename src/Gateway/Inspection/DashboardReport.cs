@@ -74,17 +74,21 @@ internal sealed record DashboardReport(
                 [$"{d.File}:{d.Position.Line}:{d.Position.Column}: {d.Message}"])))
             .ToList();
 
-        var upstreams = config.Clusters.Values.OrderBy(c => c.Name, StringComparer.Ordinal).Select(cluster => new DashboardUpstream(
-            cluster.Name,
-            cluster.Describe(),
-            cluster.Endpoints.Count(e => EndpointHealth.IsServing(cluster, e)),
-            [.. cluster.Endpoints.Select(e => new EndpointReport(e.Address, e.Weight, EndpointHealth.Describe(cluster, e), e.State.ActiveRequests))])).ToList();
+        var upstreams = UpstreamHealth(config);
 
         var reloadReports = reloads.Reverse().Select(r => new DashboardReload(r.Version, r.At, r.Reason, Math.Round(r.Duration.TotalMilliseconds, 1), r.Resources, r.Rejected, r.FileErrors,
             Outcome(r))).ToList();
 
         return new DashboardReport(config.Version, now, observing, hosts, problems, upstreams, reloadReports);
     }
+
+    /// <summary>Every upstream with its policies and each endpoint's live health (also <c>/admin/upstreams</c>).</summary>
+    public static IReadOnlyList<DashboardUpstream> UpstreamHealth(CompiledConfig config) =>
+        [.. config.Clusters.Values.OrderBy(c => c.Name, StringComparer.Ordinal).Select(cluster => new DashboardUpstream(
+            cluster.Name,
+            cluster.Describe(),
+            cluster.Endpoints.Count(e => EndpointHealth.IsServing(cluster, e)),
+            [.. cluster.Endpoints.Select(e => new EndpointReport(e.Address, e.Weight, EndpointHealth.Describe(cluster, e), e.State.ActiveRequests))]))];
 
     /// <summary>A reload always applies what is valid; what it rejected is listed under Problems with the reasons.</summary>
     private static string Outcome(ReloadRecord reload) =>

@@ -11,4 +11,5 @@ namespace Sluice.Gateway.Inspection;
 [JsonSerializable(typeof(IReadOnlyList<ResourceReport>))]
 [JsonSerializable(typeof(CheckReport))]
 [JsonSerializable(typeof(DashboardReport))]
+[JsonSerializable(typeof(IReadOnlyList<DashboardUpstream>))]
 internal sealed partial class InspectionJsonContext : JsonSerializerContext;

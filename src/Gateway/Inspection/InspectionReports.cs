@@ -47,7 +47,8 @@ internal sealed record HostReport(
 internal sealed record EndpointReport(string Address, int Weight, string Health, int ActiveRequests);
 
 /// <summary>One route that sends traffic to an upstream, and the filters the request runs on the way.</summary>
-internal sealed record UpstreamRouteReport(string VirtualHost, string Route, uint Weight, uint TotalWeight, IReadOnlyList<FilterReport> Filters);
+/// <param name="Via"><c>route</c> when the route forwards there; otherwise the option that sends copies (<c>shadowing</c>).</param>
+internal sealed record UpstreamRouteReport(string VirtualHost, string Route, uint Weight, uint TotalWeight, IReadOnlyList<FilterReport> Filters, string Via = "route");
 
 /// <summary><c>sluice inspect upstream</c>.</summary>
 internal sealed record UpstreamReport(

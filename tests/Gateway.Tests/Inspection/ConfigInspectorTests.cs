@@ -132,4 +132,17 @@ public sealed class ConfigInspectorTests
         Assert.Equal("healthy", upstream.Endpoints[0].Health);
         Assert.StartsWith("unhealthy", upstream.Endpoints[1].Health, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Upstream_ShowsRoutesThatMirrorToIt()
+    {
+        using var compiled = new CompiledYaml(CompiledYaml.Layered.Replace(
+            "        routeAction: {single: {upstream: {name: a}}}\n---",
+            "        routeAction: {single: {upstream: {name: a}}}\n        options:\n          shadowing: {upstream: {name: b}, percentage: 10}\n---",
+            StringComparison.Ordinal));
+        var upstream = new ConfigInspector(compiled.Config, FilterRegistry.Default, liveHealth: false).Upstream("default/b").Upstream!;
+
+        var mirror = Assert.Single(upstream.Routes, r => r.Via != "route");
+        Assert.Equal(("catch-all", "shadowing"), (mirror.Route, mirror.Via));
+    }
 }
