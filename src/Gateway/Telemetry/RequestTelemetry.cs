@@ -84,6 +84,7 @@ internal sealed class RequestTelemetry(AccessLogWriter accessLog)
             UpstreamHost = exchange?.UpstreamAddress,
             UpstreamCluster = exchange?.UpstreamName,
             UpstreamServiceTicks = exchange?.UpstreamServiceTicks ?? 0,
+            UpstreamAttempts = exchange?.UpstreamAttempts ?? 0,
             Route = route,
             VirtualHost = virtualHost,
             TraceId = traceId,

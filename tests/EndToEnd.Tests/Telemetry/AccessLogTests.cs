@@ -42,6 +42,7 @@ public sealed class AccessLogTests : IDisposable
         Assert.Equal("default/app", line.GetProperty("upstream_cluster").GetString());
         Assert.True(line.GetProperty("upstream_service_time_ms").GetDouble() > 0);
         Assert.Equal("api", line.GetProperty("route").GetString());
+        Assert.Equal(1, line.GetProperty("upstream_attempts").GetInt32());
         Assert.Equal("default/vs", line.GetProperty("virtual_host").GetString());
         Assert.Equal("4bf92f3577b34da6a3ce929d0e0e4736", line.GetProperty("trace_id").GetString());
         Assert.Equal("127.0.0.1", line.GetProperty("client_address").GetString());
@@ -76,6 +77,7 @@ public sealed class AccessLogTests : IDisposable
         Assert.Equal(502, refused.GetProperty("status").GetInt32());
         Assert.Equal("UF", refused.GetProperty("response_flags").GetString());
         Assert.Equal("gone", refused.GetProperty("route").GetString());
+        Assert.Equal(1, refused.GetProperty("upstream_attempts").GetInt32());
         Assert.Equal(JsonValueKind.Null, refused.GetProperty("upstream_service_time_ms").ValueKind);
 
         // The second log keeps status >= 400 only, in Gloo's stringFormat.
