@@ -1,3 +1,4 @@
+using Sluice.Discovery.Ingress;
 using Sluice.Discovery.Model;
 using Sluice.Filters;
 using YamlDotNet.Core;
@@ -101,7 +102,7 @@ public sealed class ResourceFileLoader
             if (layout is null)
             {
                 unreadable = true;
-                documents.Add(Problem(path, where, "missing 'kind': say which resource this is (VirtualService, RouteTable, Upstream, UpstreamGroup or Gateway), or store it in Gloo's layout <kind-plural>/<namespace>/<name>.yaml"));
+                documents.Add(Problem(path, where, "missing 'kind': say which resource this is (VirtualService, RouteTable, Upstream, UpstreamGroup, Gateway, AuthConfig, Secret, Ingress or IngressClass), or store it in Gloo's layout <kind-plural>/<namespace>/<name>.yaml"));
                 return;
             }
 
@@ -134,10 +135,12 @@ public sealed class ResourceFileLoader
         else if (!ResourceKinds.IsAccepted(apiVersion, kind))
         {
             diagnostics.Error("apiVersion", PositionOfKey(mapping, "apiVersion") ?? local,
-                $"apiVersion '{apiVersion}' does not serve {kind}; use {ResourceKinds.SluiceApiVersion} (or Gloo's {ResourceKinds.ApiVersionFor(kind, gloo: true)})");
+                ResourceKinds.IsKubernetesKind(kind)
+                    ? $"apiVersion '{apiVersion}' does not serve {kind}; use {ResourceKinds.ApiVersionFor(kind, gloo: false)}"
+                    : $"apiVersion '{apiVersion}' does not serve {kind}; use {ResourceKinds.SluiceApiVersion} (or Gloo's {ResourceKinds.ApiVersionFor(kind, gloo: true)})");
         }
 
-        var specNode = glooLayoutForm ? SpecFromTopLevel(mapping) : SpecNode(mapping, diagnostics, local);
+        var specNode = glooLayoutForm || ResourceKinds.HasTopLevelFields(kind) ? SpecFromTopLevel(mapping) : SpecNode(mapping, diagnostics, local);
         var specType = SpecTypeOf(kind);
         // An empty spec must still meet the required fields, or 'spec:' alone would claim '*' on port 8080.
         var spec = specNode is null ? Activator.CreateInstance(specType)
@@ -236,6 +239,10 @@ public sealed class ResourceFileLoader
         ResourceKind.Upstream => typeof(UpstreamSpec),
         ResourceKind.UpstreamGroup => typeof(UpstreamGroupSpec),
         ResourceKind.Gateway => typeof(GatewaySpec),
+        ResourceKind.Secret => typeof(SecretSpec),
+        ResourceKind.AuthConfig => typeof(Sluice.Filters.ExtAuth.AuthConfigSpec),
+        ResourceKind.Ingress => typeof(IngressSpec),
+        ResourceKind.IngressClass => typeof(IngressClassSpec),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -246,6 +253,10 @@ public sealed class ResourceFileLoader
         ResourceKind.Upstream => new Upstream { Kind = kind, ApiVersion = apiVersion, Metadata = metadata, Origin = origin, Spec = (UpstreamSpec)spec },
         ResourceKind.UpstreamGroup => new UpstreamGroup { Kind = kind, ApiVersion = apiVersion, Metadata = metadata, Origin = origin, Spec = (UpstreamGroupSpec)spec },
         ResourceKind.Gateway => new Gateway { Kind = kind, ApiVersion = apiVersion, Metadata = metadata, Origin = origin, Spec = (GatewaySpec)spec },
+        ResourceKind.Secret => new Secret { Kind = kind, ApiVersion = apiVersion, Metadata = metadata, Origin = origin, Spec = (SecretSpec)spec },
+        ResourceKind.AuthConfig => new AuthConfig { Kind = kind, ApiVersion = apiVersion, Metadata = metadata, Origin = origin, Spec = (Sluice.Filters.ExtAuth.AuthConfigSpec)spec },
+        ResourceKind.Ingress => new Ingress.Ingress { Kind = kind, ApiVersion = apiVersion, Metadata = metadata, Origin = origin, Spec = (IngressSpec)spec },
+        ResourceKind.IngressClass => new IngressClass { Kind = kind, ApiVersion = apiVersion, Metadata = metadata, Origin = origin, Spec = (IngressClassSpec)spec },
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }

@@ -7,4 +7,8 @@ public enum ResourceKind
     Upstream,
     UpstreamGroup,
     Gateway,
+    Secret,
+    AuthConfig,
+    Ingress,
+    IngressClass,
 }

@@ -71,7 +71,18 @@ public sealed class LastGoodResources
 
         var path = Path.Combine(stateDirectory, StateFileName);
         var temporary = path + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(new StateFile(entries, texts), StateJsonContext.Default.StateFile));
+        // The state can hold Secrets (certificates, keys): readable by the gateway's user only.
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var stream = new FileStream(temporary, options))
+        {
+            JsonSerializer.Serialize(stream, new StateFile(entries, texts), StateJsonContext.Default.StateFile);
+        }
+
         File.Move(temporary, path, overwrite: true);
         _dirty = false;
     }

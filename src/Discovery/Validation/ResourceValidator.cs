@@ -30,6 +30,12 @@ public static class ResourceValidator
             case Gateway gateway:
                 ValidateGateway(gateway.Spec, diagnostics);
                 break;
+            case Secret secret:
+                ValidateSecret(secret.Spec, diagnostics);
+                break;
+            case AuthConfig authConfig:
+                Sluice.Filters.ExtAuth.AuthConfigSpecValidator.Validate(authConfig.Spec, new OptionDiagnostics(diagnostics));
+                break;
         }
 
         if (resource.Metadata.Name.Length > 253 || resource.Metadata.Name.AsSpan().ContainsAny(" /\\\r\n\0"))
@@ -38,6 +44,37 @@ public static class ResourceValidator
         }
 
         return diagnostics.Items;
+    }
+
+    /// <summary>Lets specs validated by Filters' own rules report into a resource's diagnostics.</summary>
+    private sealed class OptionDiagnostics(ResourceDiagnostics diagnostics) : IOptionsDiagnostics
+    {
+        public void Error(string relativePath, string message) => diagnostics.Error(relativePath, message);
+
+        public void Warning(string relativePath, string message) => diagnostics.Warning(relativePath, message);
+    }
+
+    private static void ValidateSecret(SecretSpec spec, ResourceDiagnostics diagnostics)
+    {
+        // Messages name keys, never values: a Secret's content must not reach logs or the admin API.
+        foreach (var (key, value) in spec.Data)
+        {
+            if (!Convert.TryFromBase64String(value, new byte[value.Length], out _))
+            {
+                diagnostics.Error($"data.{key}", $"the value of '{key}' is not valid base64 (Secret data is base64; use stringData for plain text)");
+            }
+        }
+
+        if (spec.Type == SecretSpec.TlsType)
+        {
+            foreach (var required in (ReadOnlySpan<string>)[SecretSpec.TlsCertificateKey, SecretSpec.TlsPrivateKeyKey])
+            {
+                if (!spec.Data.ContainsKey(required) && !spec.StringData.ContainsKey(required))
+                {
+                    diagnostics.Error("data", $"a {SecretSpec.TlsType} Secret needs the key '{required}'");
+                }
+            }
+        }
     }
 
     private static void ValidateVirtualService(VirtualServiceSpec spec, ResourceDiagnostics diagnostics)
@@ -93,11 +130,16 @@ public static class ResourceValidator
     }
 
     /// <summary>Options that only make sense per route (Gloo has them in RouteOptions alone) are refused above it.</summary>
-    private static void RouteOnlyOptions(OptionSet options, string path, ResourceDiagnostics diagnostics)
+    private static void RouteOnlyOptions(OptionSet options, string path, ResourceDiagnostics diagnostics, bool listener = false)
     {
+        if (!listener)
+        {
+            RouteValidator.RefuseListenerSettings(options, path, diagnostics);
+        }
+
         foreach (var name in options.Values.Keys)
         {
-            if (FilterRegistry.Default.TryGet(name, out var descriptor) && !descriptor.AllowedOnVirtualHost)
+            if (FilterRegistry.Default.TryGet(name, out var descriptor) && !descriptor.IsListenerSetting && !descriptor.AllowedOnVirtualHost)
             {
                 diagnostics.Error($"{path}.{name}", $"'{name}' is a route option; set it on the routes (or weighted destinations) that need it");
             }
@@ -139,7 +181,7 @@ public static class ResourceValidator
     {
         if (spec.HttpGateway is { } http)
         {
-            RouteOnlyOptions(http.Options, "httpGateway.options", diagnostics);
+            RouteOnlyOptions(http.Options, "httpGateway.options", diagnostics, listener: true);
             RouteValidator.ValidateExpressions(http.VirtualServiceExpressions, "httpGateway.virtualServiceExpressions", diagnostics);
         }
 
