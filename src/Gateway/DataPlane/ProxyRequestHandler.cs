@@ -39,6 +39,7 @@ internal sealed class ProxyRequestHandler(ConfigStore store, IHttpForwarder forw
         {
             Interlocked.Decrement(ref _inFlight);
             context.Response.Headers.RetryAfter = "1";
+            RequestTelemetry.Shed();
             await LocalReply.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, SheddingBody).ConfigureAwait(false);
             return;
         }

@@ -14,6 +14,22 @@ namespace Sluice.Gateway.Telemetry;
 /// </summary>
 internal sealed class RequestTelemetry(AccessLogWriter accessLog)
 {
+    /// <summary>
+    /// A request refused before any work because the gateway is at its in-flight limit: counted (503, no route) so
+    /// the refusals show in the request rate, but neither timed, traced nor logged, to keep shedding cheap.
+    /// </summary>
+    public static void Shed()
+    {
+        var tags = new TagList
+        {
+            { "virtual_host", string.Empty },
+            { "route", string.Empty },
+            { "upstream", string.Empty },
+            { "status_class", "5xx" },
+        };
+        GatewayInstruments.Requests.Add(1, in tags);
+    }
+
     public void Completed(HttpContext context, long startedAt, AccessLogPolicy? policy, string virtualHost, string route, ProxyExchange? exchange, ResponseFlags flags, in RequestTrace trace)
     {
         var elapsed = Stopwatch.GetTimestamp() - startedAt;
