@@ -100,7 +100,8 @@ demo.SetAction(async (parse, cancellation) =>
     return await DemoBackend.RunAsync(endpoint, parse.GetValue(nameOption)!, cancellation).ConfigureAwait(false);
 });
 
-var root = new RootCommand("Sluice: an edge API gateway on Kestrel and YARP, configured with Gloo-style YAML.") { run, validate, demo };
+var root = new RootCommand("Sluice: an edge API gateway on Kestrel and YARP, configured with Gloo-style YAML.") { run, validate, demo, Sluice.Gateway.Cli.Wasm.WasmCommand.Create() };
+ToolCommands.AddTo(root);
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {

@@ -44,6 +44,7 @@ public sealed class FilterRegistry
         new ExtAuth.ExtAuthFilterDescriptor(),
         new RateLimit.LocalRateLimitFilterDescriptor(),
         new AccessLog.AccessLogRouteFilterDescriptor(),
+        new Wasm.WasmFilterDescriptor(),
     ]);
 
     public IEnumerable<string> OptionNames => _byOptionName.Keys;

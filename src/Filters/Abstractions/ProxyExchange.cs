@@ -104,6 +104,9 @@ public sealed class ProxyExchange
     /// <summary>The response body wrapper counting bytes, when the response had no Content-Length.</summary>
     internal object? CountedResponseBody { get; set; }
 
+    /// <summary>Side requests to Upstreams by name (a Wasm filter's <c>proxy_http_call</c>); null where the host offers none.</summary>
+    public IUpstreamHttpClient? Upstreams { get; init; }
+
     /// <summary>The route's filters in stage order; the response side runs them in reverse.</summary>
     public HttpFilter[] Chain { get; set; } = [];
 

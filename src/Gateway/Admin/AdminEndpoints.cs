@@ -31,6 +31,8 @@ internal static class AdminEndpoints
             store.HasServedConfig && listeners.Ready ? Results.Text("ready\n") : Results.Text("not ready: no configuration served yet\n", statusCode: 503));
         app.MapGet("/admin/config", (ConfigStore store, ListenerManager listeners) =>
             Results.Bytes(ConfigJson(store, listeners), "application/json"));
+        InspectionEndpoints.Map(app);
+        DashboardEndpoints.Map(app);
     }
 
     private static byte[] ConfigJson(ConfigStore store, ListenerManager listeners)

@@ -26,6 +26,9 @@ internal sealed class ProxyRequestHandler(ConfigStore store, IHttpForwarder forw
     private readonly int _maxInFlight = options?.MaxRequestsInFlight ?? int.MaxValue;
     private int _inFlight;
 
+    /// <summary>Side requests filters make to Upstreams of the live snapshot (a Wasm filter's http_call).</summary>
+    private readonly UpstreamHttpClient _upstreams = new(store);
+
     /// <summary>Forwarding for routes that retry or mirror; the handler's own path stays a single attempt.</summary>
     private readonly ForwardingLoop _loop = new(forwarder, time, new ShadowSender(time, loggers.CreateLogger<ShadowSender>()), loggers.CreateLogger<ForwardingLoop>());
 
@@ -136,6 +139,7 @@ internal sealed class ProxyRequestHandler(ConfigStore store, IHttpForwarder forw
                 ClientAddress = ClientAddress.Resolve(context, settings),
                 ForwardedFor = ClientAddress.Forwarded(context, settings),
                 ForwardedProto = settings.TrustsForwardedFor && request.Headers["X-Forwarded-Proto"] is [{ } proto] && proto is "http" or "https" ? proto : request.Scheme,
+                Upstreams = _upstreams,
             };
             foreach (var filter in chain)
             {

@@ -86,6 +86,7 @@ internal static class GatewayHost
         services.AddGatewayTelemetry(options.Telemetry);
 
         var app = builder.Build();
+        Sluice.Filters.Wasm.WasmFilterDescriptor.Loggers = app.Services.GetRequiredService<ILoggerFactory>();
         AdminEndpoints.Map(app);
         return app;
     }
