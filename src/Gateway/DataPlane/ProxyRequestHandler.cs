@@ -141,6 +141,13 @@ internal sealed class ProxyRequestHandler(ConfigStore store, IHttpForwarder forw
                 ForwardedProto = settings.TrustsForwardedFor && request.Headers["X-Forwarded-Proto"] is [{ } proto] && proto is "http" or "https" ? proto : request.Scheme,
                 Upstreams = _upstreams,
             };
+            if (request.ContentLength is null && context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: true })
+            {
+                // A streamed body's size is known only by counting it; bodies with a length cost nothing here.
+                var counting = new ByteCountingStream(request.Body);
+                request.Body = counting;
+                exchange.CountedRequestBody = counting;
+            }
             foreach (var filter in chain)
             {
                 var verdict = await filter.OnRequestAsync(exchange).ConfigureAwait(false);

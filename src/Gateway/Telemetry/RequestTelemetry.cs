@@ -47,7 +47,7 @@ internal sealed class RequestTelemetry(AccessLogWriter accessLog)
         }
 
         var upstream = exchange?.UpstreamName ?? string.Empty;
-        var received = request.ContentLength ?? 0;
+        var received = request.ContentLength ?? (exchange?.CountedRequestBody as ByteCountingStream)?.BytesRead ?? 0;
         var sent = exchange?.CountedResponseBody is ByteCountingStream counted ? counted.BytesWritten : response.ContentLength ?? 0;
 
         var tags = new TagList
@@ -104,7 +104,7 @@ internal sealed class RequestTelemetry(AccessLogWriter accessLog)
             Route = route,
             VirtualHost = virtualHost,
             TraceId = traceId,
-            ClientAddress = connection.RemoteIpAddress,
+            ClientAddress = exchange?.ClientAddress ?? connection.RemoteIpAddress,
             ClientPort = connection.RemotePort,
             UserAgent = headers.UserAgent.Count == 0 ? null : headers.UserAgent.ToString(),
             RequestId = headers.TryGetValue("x-request-id", out var requestId) ? requestId.ToString() : null,

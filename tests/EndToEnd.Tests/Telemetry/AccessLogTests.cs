@@ -56,6 +56,31 @@ public sealed class AccessLogTests : IDisposable
     }
 
     [Fact]
+    public async Task ChunkedBodies_AreCountedAsTheyPass()
+    {
+        await using var backend = await TestBackend.StartAsync("app", async context =>
+        {
+            var read = await new StreamReader(context.Request.Body).ReadToEndAsync();
+            await context.Response.WriteAsync($"got {read.Length} bytes");
+            await context.Response.WriteAsync(new string('x', 500));
+        });
+        await using var gateway = await StartAsync(backend.Port, closedPort: FreePort.Next());
+        using var client = gateway.CreateClient();
+
+        // No length on either side: the request goes chunked, and so does the backend's two-write response.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/upload") { Content = new StreamContent(new MemoryStream(new byte[1000])) };
+        request.Headers.TransferEncodingChunked = true;
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        Assert.True(response.Headers.TransferEncodingChunked);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.StartsWith("got 1000 bytes", body);
+
+        var line = Assert.Single(await ReadLinesAsync(AllLog, 1));
+        Assert.Equal(1000, line.GetProperty("bytes_received").GetInt64());
+        Assert.Equal(body.Length, line.GetProperty("bytes_sent").GetInt64());
+    }
+
+    [Fact]
     public async Task NoRoute_RefusedUpstream_AndStatusFilter()
     {
         await using var backend = await TestBackend.StartAsync("app", context => context.Response.WriteAsync("hello"));
