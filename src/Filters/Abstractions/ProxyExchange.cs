@@ -101,6 +101,9 @@ public sealed class ProxyExchange
     /// <summary>How many upstream attempts were made.</summary>
     internal int UpstreamAttempts { get; set; }
 
+    /// <summary>The request body wrapper counting bytes, when the request had a body without Content-Length.</summary>
+    internal object? CountedRequestBody { get; set; }
+
     /// <summary>The response body wrapper counting bytes, when the response had no Content-Length.</summary>
     internal object? CountedResponseBody { get; set; }
 

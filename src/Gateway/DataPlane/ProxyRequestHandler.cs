@@ -42,6 +42,7 @@ internal sealed class ProxyRequestHandler(ConfigStore store, IHttpForwarder forw
         {
             Interlocked.Decrement(ref _inFlight);
             context.Response.Headers.RetryAfter = "1";
+            RequestTelemetry.Shed();
             await LocalReply.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, SheddingBody).ConfigureAwait(false);
             return;
         }
@@ -140,6 +141,13 @@ internal sealed class ProxyRequestHandler(ConfigStore store, IHttpForwarder forw
                 ForwardedProto = settings.TrustsForwardedFor && request.Headers["X-Forwarded-Proto"] is [{ } proto] && proto is "http" or "https" ? proto : request.Scheme,
                 Upstreams = _upstreams,
             };
+            if (request.ContentLength is null && context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: true })
+            {
+                // A streamed body's size is known only by counting it; bodies with a length cost nothing here.
+                var counting = new ByteCountingStream(request.Body);
+                request.Body = counting;
+                exchange.CountedRequestBody = counting;
+            }
             foreach (var filter in chain)
             {
                 var verdict = await filter.OnRequestAsync(exchange).ConfigureAwait(false);

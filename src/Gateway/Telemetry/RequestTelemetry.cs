@@ -14,6 +14,22 @@ namespace Sluice.Gateway.Telemetry;
 /// </summary>
 internal sealed class RequestTelemetry(AccessLogWriter accessLog)
 {
+    /// <summary>
+    /// A request refused before any work because the gateway is at its in-flight limit: counted (503, no route) so
+    /// the refusals show in the request rate, but neither timed, traced nor logged, to keep shedding cheap.
+    /// </summary>
+    public static void Shed()
+    {
+        var tags = new TagList
+        {
+            { "virtual_host", string.Empty },
+            { "route", string.Empty },
+            { "upstream", string.Empty },
+            { "status_class", "5xx" },
+        };
+        GatewayInstruments.Requests.Add(1, in tags);
+    }
+
     public void Completed(HttpContext context, long startedAt, AccessLogPolicy? policy, string virtualHost, string route, ProxyExchange? exchange, ResponseFlags flags, in RequestTrace trace)
     {
         var elapsed = Stopwatch.GetTimestamp() - startedAt;
@@ -31,7 +47,7 @@ internal sealed class RequestTelemetry(AccessLogWriter accessLog)
         }
 
         var upstream = exchange?.UpstreamName ?? string.Empty;
-        var received = request.ContentLength ?? 0;
+        var received = request.ContentLength ?? (exchange?.CountedRequestBody as ByteCountingStream)?.BytesRead ?? 0;
         var sent = exchange?.CountedResponseBody is ByteCountingStream counted ? counted.BytesWritten : response.ContentLength ?? 0;
 
         var tags = new TagList
@@ -84,10 +100,11 @@ internal sealed class RequestTelemetry(AccessLogWriter accessLog)
             UpstreamHost = exchange?.UpstreamAddress,
             UpstreamCluster = exchange?.UpstreamName,
             UpstreamServiceTicks = exchange?.UpstreamServiceTicks ?? 0,
+            UpstreamAttempts = exchange?.UpstreamAttempts ?? 0,
             Route = route,
             VirtualHost = virtualHost,
             TraceId = traceId,
-            ClientAddress = connection.RemoteIpAddress,
+            ClientAddress = exchange?.ClientAddress ?? connection.RemoteIpAddress,
             ClientPort = connection.RemotePort,
             UserAgent = headers.UserAgent.Count == 0 ? null : headers.UserAgent.ToString(),
             RequestId = headers.TryGetValue("x-request-id", out var requestId) ? requestId.ToString() : null,

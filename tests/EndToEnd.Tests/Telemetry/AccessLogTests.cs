@@ -42,6 +42,7 @@ public sealed class AccessLogTests : IDisposable
         Assert.Equal("default/app", line.GetProperty("upstream_cluster").GetString());
         Assert.True(line.GetProperty("upstream_service_time_ms").GetDouble() > 0);
         Assert.Equal("api", line.GetProperty("route").GetString());
+        Assert.Equal(1, line.GetProperty("upstream_attempts").GetInt32());
         Assert.Equal("default/vs", line.GetProperty("virtual_host").GetString());
         Assert.Equal("4bf92f3577b34da6a3ce929d0e0e4736", line.GetProperty("trace_id").GetString());
         Assert.Equal("127.0.0.1", line.GetProperty("client_address").GetString());
@@ -52,6 +53,31 @@ public sealed class AccessLogTests : IDisposable
         // The status filter (>= 400) kept nothing of it.
         await Task.Delay(200);
         Assert.False(File.Exists(ErrorLog) && File.ReadAllText(ErrorLog).Length > 0);
+    }
+
+    [Fact]
+    public async Task ChunkedBodies_AreCountedAsTheyPass()
+    {
+        await using var backend = await TestBackend.StartAsync("app", async context =>
+        {
+            var read = await new StreamReader(context.Request.Body).ReadToEndAsync();
+            await context.Response.WriteAsync($"got {read.Length} bytes");
+            await context.Response.WriteAsync(new string('x', 500));
+        });
+        await using var gateway = await StartAsync(backend.Port, closedPort: FreePort.Next());
+        using var client = gateway.CreateClient();
+
+        // No length on either side: the request goes chunked, and so does the backend's two-write response.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/upload") { Content = new StreamContent(new MemoryStream(new byte[1000])) };
+        request.Headers.TransferEncodingChunked = true;
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        Assert.True(response.Headers.TransferEncodingChunked);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.StartsWith("got 1000 bytes", body);
+
+        var line = Assert.Single(await ReadLinesAsync(AllLog, 1));
+        Assert.Equal(1000, line.GetProperty("bytes_received").GetInt64());
+        Assert.Equal(body.Length, line.GetProperty("bytes_sent").GetInt64());
     }
 
     [Fact]
@@ -76,6 +102,7 @@ public sealed class AccessLogTests : IDisposable
         Assert.Equal(502, refused.GetProperty("status").GetInt32());
         Assert.Equal("UF", refused.GetProperty("response_flags").GetString());
         Assert.Equal("gone", refused.GetProperty("route").GetString());
+        Assert.Equal(1, refused.GetProperty("upstream_attempts").GetInt32());
         Assert.Equal(JsonValueKind.Null, refused.GetProperty("upstream_service_time_ms").ValueKind);
 
         // The second log keeps status >= 400 only, in Gloo's stringFormat.

@@ -141,6 +141,7 @@ public class AccessLogFormatTests
         UpstreamHost = "10.0.0.1:80",
         UpstreamCluster = "default/app",
         UpstreamServiceTicks = 0,
+        UpstreamAttempts = 2,
         Route = "api",
         VirtualHost = "default/vs",
         TraceId = default,

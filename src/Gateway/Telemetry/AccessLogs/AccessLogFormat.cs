@@ -108,6 +108,7 @@ internal sealed class AccessLogFormat
             json.WriteNull("upstream_service_time_ms");
         }
 
+        json.WriteNumber("upstream_attempts", r.UpstreamAttempts);
         json.WriteString("route", r.Route);
         json.WriteString("virtual_host", r.VirtualHost);
         WriteStringOrNull(json, "trace_id", r.TraceId == default ? null : r.TraceId.ToHexString());
@@ -147,6 +148,7 @@ internal sealed class AccessLogFormat
         AccessLogField.BytesReceived => r.BytesReceived,
         AccessLogField.BytesSent => r.BytesSent,
         AccessLogField.Duration => Math.Floor(r.DurationMilliseconds),
+        AccessLogField.UpstreamRequestAttemptCount => r.UpstreamAttempts,
         AccessLogField.UpstreamServiceTime when r.UpstreamServiceTicks > 0 => Math.Floor(Milliseconds(r.UpstreamServiceTicks)),
         _ => null,
     };
@@ -193,6 +195,7 @@ internal sealed class AccessLogFormat
         AccessLogField.UpstreamHost => r.UpstreamHost,
         AccessLogField.UpstreamCluster => r.UpstreamCluster,
         AccessLogField.UpstreamServiceTime => r.UpstreamServiceTicks > 0 ? Math.Floor(Milliseconds(r.UpstreamServiceTicks)).ToString(CultureInfo.InvariantCulture) : null,
+        AccessLogField.UpstreamRequestAttemptCount => r.UpstreamAttempts.ToString(CultureInfo.InvariantCulture),
         AccessLogField.RouteName => r.Route,
         AccessLogField.VirtualHostName => r.VirtualHost,
         AccessLogField.DownstreamRemoteAddress => ClientAddress(r, withPort: true),

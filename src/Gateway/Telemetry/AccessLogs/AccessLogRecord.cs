@@ -41,6 +41,9 @@ internal readonly record struct AccessLogRecord
     /// <summary>Stopwatch ticks to the upstream's response headers; 0 when no upstream answered.</summary>
     public required long UpstreamServiceTicks { get; init; }
 
+    /// <summary>Upstream attempts made (retries included); 0 when the request never reached an upstream.</summary>
+    public required int UpstreamAttempts { get; init; }
+
     public required string Route { get; init; }
 
     public required string VirtualHost { get; init; }

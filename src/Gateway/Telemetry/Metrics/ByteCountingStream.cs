@@ -1,18 +1,21 @@
 namespace Sluice.Gateway.Telemetry.Metrics;
 
 /// <summary>
-/// Counts the bytes written through it, for a response with no Content-Length (chunked, or HTTP/2 without one), where
-/// the size is known only once it was sent. Responses with a length are measured from the header and never wrapped.
+/// Counts the bytes read or written through it, for a request or response body with no Content-Length (chunked, or
+/// HTTP/2 without one), whose size is known only once it passed. Bodies with a length are measured from the header
+/// and never wrapped.
 /// </summary>
 internal sealed class ByteCountingStream(Stream inner) : Stream
 {
     public long BytesWritten { get; private set; }
 
-    public override bool CanRead => false;
+    public long BytesRead { get; private set; }
+
+    public override bool CanRead => inner.CanRead;
 
     public override bool CanSeek => false;
 
-    public override bool CanWrite => true;
+    public override bool CanWrite => inner.CanWrite;
 
     public override long Length => throw new NotSupportedException();
 
@@ -26,7 +29,29 @@ internal sealed class ByteCountingStream(Stream inner) : Stream
 
     public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
 
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        var read = inner.Read(buffer, offset, count);
+        BytesRead += read;
+        return read;
+    }
+
+    public override int Read(Span<byte> buffer)
+    {
+        var read = inner.Read(buffer);
+        BytesRead += read;
+        return read;
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        BytesRead += read;
+        return read;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 
