@@ -17,7 +17,9 @@ var adminOption = new Option<string>("--admin")
     Description = "HOST:PORT of the admin listener (healthz, readyz, admin/config). Default: 127.0.0.1:19000",
     DefaultValueFactory = _ => "127.0.0.1:19000",
 };
+var kubernetesOptions = new KubernetesCliOptions();
 var run = new Command("run", "Serve the configuration and reload it whenever a file changes.") { configOption, stateOption, adminOption };
+kubernetesOptions.AddTo(run);
 run.SetAction(async (parse, cancellation) =>
 {
     var admin = parse.GetValue(adminOption)!;
@@ -27,9 +29,16 @@ run.SetAction(async (parse, cancellation) =>
         return 2;
     }
 
-    var configs = parse.GetValue(configOption) is { Length: > 0 } given ? given : ["config"];
+    if (!kubernetesOptions.TryRead(parse, out var kubernetes, out var kubernetesError))
+    {
+        Console.Error.WriteLine(kubernetesError);
+        return 2;
+    }
+
+    // With --kubernetes the cluster is the source; files are added only when --config is given explicitly.
+    var configs = parse.GetValue(configOption) is { Length: > 0 } given ? given : kubernetes is null ? ["config"] : [];
     var state = parse.GetValue(stateOption) ?? Environment.GetEnvironmentVariable("SLUICE_STATE_DIR") ?? ".sluice-state";
-    var options = new GatewayRunOptions { ConfigPaths = configs, StateDirectory = Path.GetFullPath(state), AdminEndpoint = adminEndpoint };
+    var options = new GatewayRunOptions { ConfigPaths = configs, StateDirectory = Path.GetFullPath(state), AdminEndpoint = adminEndpoint, Kubernetes = kubernetes };
     await using var app = GatewayHost.Build(options);
     await app.RunAsync(cancellation).ConfigureAwait(false);
     return 0;

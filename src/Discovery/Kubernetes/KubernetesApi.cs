@@ -7,10 +7,10 @@ namespace Sluice.Discovery.Kubernetes;
 /// <summary>The list/watch calls of every kind the controller reads, per namespace (or cluster-wide for null).</summary>
 public static class KubernetesApi
 {
-    public static IListWatchClient<V1Service> Services(IKubernetes client, string? ns) =>
+    public static IListWatchClient<V1Service> Services(IKubernetes client, string? ns, string? labelSelector = null) =>
         new ListWatchClient<V1Service, V1ServiceList>(Describe("v1/services", ns), (cont, limit, rv, timeout, watch, ct) => ns is null
-            ? client.CoreV1.ListServiceForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: watch ? true : null, continueParameter: cont, limit: limit, resourceVersion: rv, timeoutSeconds: timeout, watch: watch, cancellationToken: ct)
-            : client.CoreV1.ListNamespacedServiceWithHttpMessagesAsync(ns, allowWatchBookmarks: watch ? true : null, continueParameter: cont, limit: limit, resourceVersion: rv, timeoutSeconds: timeout, watch: watch, cancellationToken: ct));
+            ? client.CoreV1.ListServiceForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: watch ? true : null, continueParameter: cont, labelSelector: labelSelector, limit: limit, resourceVersion: rv, timeoutSeconds: timeout, watch: watch, cancellationToken: ct)
+            : client.CoreV1.ListNamespacedServiceWithHttpMessagesAsync(ns, allowWatchBookmarks: watch ? true : null, continueParameter: cont, labelSelector: labelSelector, limit: limit, resourceVersion: rv, timeoutSeconds: timeout, watch: watch, cancellationToken: ct));
 
     public static IListWatchClient<V1EndpointSlice> EndpointSlices(IKubernetes client, string? ns) =>
         new ListWatchClient<V1EndpointSlice, V1EndpointSliceList>(Describe("discovery.k8s.io/v1/endpointslices", ns), (cont, limit, rv, timeout, watch, ct) => ns is null

@@ -18,4 +18,7 @@ internal sealed record GatewayRunOptions
     public TimeSpan ReloadQuietPeriod { get; init; } = TimeSpan.FromMilliseconds(150);
 
     public TimeSpan ReloadPollInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Read resources from a Kubernetes cluster too (<c>--kubernetes</c>); null for files only.</summary>
+    public KubernetesRunOptions? Kubernetes { get; init; }
 }
