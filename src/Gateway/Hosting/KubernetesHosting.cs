@@ -1,5 +1,7 @@
 using k8s;
 using Sluice.Discovery.Kubernetes;
+using Sluice.Discovery.Kubernetes.Leadership;
+using Sluice.Discovery.Kubernetes.Status;
 using Sluice.Discovery.Loading;
 
 namespace Sluice.Gateway;
@@ -19,7 +21,17 @@ internal static class KubernetesHosting
             sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => new KubernetesMetrics(sp.GetRequiredService<KubernetesResourceSource>(), sp.GetRequiredService<TimeProvider>()));
 
-        // Registered before the listeners so that the first snapshot waits for the caches.
+        // Registered before the listeners so that the first snapshot waits for the caches (and its status is written).
         services.AddHostedService<KubernetesSyncService>();
+        if (options.WriteStatus)
+        {
+            services.AddSingleton(sp => new LeaderElection(
+                sp.GetRequiredService<IKubernetes>(), options.LeaseNamespace, options.LeaseName, options.Identity,
+                options.LeaseDuration, options.RenewDeadline, options.RetryPeriod, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Sluice.Kubernetes.Leader")));
+            services.AddSingleton(sp => new CrdStatusWriter(
+                sp.GetRequiredService<IKubernetes>(), sp.GetRequiredService<KubernetesResourceSource>(), sp.GetRequiredService<LeaderElection>(),
+                sp.GetRequiredService<KubernetesMetrics>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Sluice.Kubernetes.Status")));
+            services.AddHostedService<KubernetesStatusService>();
+        }
     }
 }

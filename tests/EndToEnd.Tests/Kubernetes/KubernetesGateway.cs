@@ -22,6 +22,7 @@ public sealed class KubernetesGateway : IAsyncDisposable
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), "sluice-k8s-" + Guid.NewGuid().ToString("N")[..12]);
     private WebApplication? _app;
+    private int _writesWhenStopped;
 
     private KubernetesGateway(KubernetesApiFixture api)
     {
@@ -41,6 +42,9 @@ public sealed class KubernetesGateway : IAsyncDisposable
     public long Version => _app!.Services.GetRequiredService<ConfigStore>().Current.Version;
 
     public IServiceProvider Services => _app!.Services;
+
+    /// <summary>Status writes this replica made as leader (kept after it stops).</summary>
+    public int StatusWrites => _app?.Services.GetService<Sluice.Discovery.Kubernetes.Status.CrdStatusWriter>()?.Writes ?? _writesWhenStopped;
 
     public static async Task<KubernetesGateway> StartAsync(KubernetesApiFixture? api = null, string identity = "sluice-0", bool start = true)
     {
@@ -103,6 +107,7 @@ public sealed class KubernetesGateway : IAsyncDisposable
     {
         if (_app is not null)
         {
+            _writesWhenStopped = StatusWrites;
             await _app.StopAsync();
             await _app.DisposeAsync();
             _app = null;
