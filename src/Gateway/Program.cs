@@ -18,7 +18,17 @@ var adminOption = new Option<string>("--admin")
     DefaultValueFactory = _ => "127.0.0.1:19000",
 };
 var kubernetesOptions = new KubernetesCliOptions();
-var run = new Command("run", "Serve the configuration and reload it whenever a file changes.") { configOption, stateOption, adminOption };
+var maxInFlightOption = new Option<int>("--max-in-flight")
+{
+    Description = "Requests in flight across all listeners beyond which new ones get 503 with Retry-After. Default: 10000",
+    DefaultValueFactory = _ => 10_000,
+};
+var adminTokenFileOption = new Option<string>("--admin-token-file")
+{
+    Description = "A file holding a token the admin API requires as 'Authorization: Bearer TOKEN' (/healthz and /readyz stay open). Default: $SLUICE_ADMIN_TOKEN, else none",
+};
+var run = new Command("run", "Serve the configuration and reload it whenever a file changes.") { configOption, stateOption, adminOption, maxInFlightOption, adminTokenFileOption };
+IngressCommandLine.Register(run);
 kubernetesOptions.AddTo(run);
 run.SetAction(async (parse, cancellation) =>
 {
@@ -38,7 +48,36 @@ run.SetAction(async (parse, cancellation) =>
     // With --kubernetes the cluster is the source; files are added only when --config is given explicitly.
     var configs = parse.GetValue(configOption) is { Length: > 0 } given ? given : kubernetes is null ? ["config"] : [];
     var state = parse.GetValue(stateOption) ?? Environment.GetEnvironmentVariable("SLUICE_STATE_DIR") ?? ".sluice-state";
-    var options = new GatewayRunOptions { ConfigPaths = configs, StateDirectory = Path.GetFullPath(state), AdminEndpoint = adminEndpoint, Kubernetes = kubernetes };
+    if (parse.GetValue(maxInFlightOption) is < 1)
+    {
+        Console.Error.WriteLine("--max-in-flight: must be at least 1");
+        return 2;
+    }
+
+    string? adminToken = Environment.GetEnvironmentVariable("SLUICE_ADMIN_TOKEN");
+    if (parse.GetValue(adminTokenFileOption) is { } tokenFile)
+    {
+        try
+        {
+            adminToken = File.ReadAllText(tokenFile).Trim();
+        }
+        catch (IOException ex)
+        {
+            Console.Error.WriteLine($"--admin-token-file: {ex.Message}");
+            return 2;
+        }
+    }
+
+    var options = new GatewayRunOptions
+    {
+        ConfigPaths = configs,
+        StateDirectory = Path.GetFullPath(state),
+        AdminEndpoint = adminEndpoint,
+        MaxRequestsInFlight = parse.GetValue(maxInFlightOption),
+        AdminToken = string.IsNullOrEmpty(adminToken) ? null : adminToken,
+        Kubernetes = kubernetes,
+    };
+    options = IngressCommandLine.Apply(parse, options);
     await using var app = GatewayHost.Build(options);
     await app.RunAsync(cancellation).ConfigureAwait(false);
     return 0;

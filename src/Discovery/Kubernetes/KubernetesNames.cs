@@ -7,16 +7,20 @@ namespace Sluice.Discovery.Kubernetes;
 /// <summary>Names Sluice gives to what it discovers in a cluster, identical to Gloo's so existing references keep working.</summary>
 public static class KubernetesNames
 {
+    private const int MaxNameLength = 63;
+
     /// <summary>
-    /// The Upstream discovered for one Service port: <c>&lt;namespace&gt;-&lt;service&gt;-&lt;port&gt;</c>, as Gloo's
-    /// <c>UpstreamName</c> (<c>SanitizeNameV2</c>): characters Kubernetes names refuse become <c>-</c> or vanish, a
-    /// name past 63 characters keeps its first 31 followed by <c>-</c> and the MD5 of the whole name (cut to 63), and
-    /// the result is lower-cased last (so the hash is of the name before lower-casing, as in Gloo).
+    /// The Upstream discovered for one Service port: Gloo's <c>UpstreamName</c>, which is
+    /// <c>SanitizeNameV2("&lt;namespace&gt;-&lt;service&gt;-&lt;port&gt;")</c>.
     /// </summary>
     public static string UpstreamName(string ns, string service, int port) =>
-        SanitizeName($"{ns}-{service}-{port.ToString(CultureInfo.InvariantCulture)}");
+        SanitizeName(string.Create(CultureInfo.InvariantCulture, $"{ns}-{service}-{port}"));
 
-    /// <summary>Gloo's <c>SanitizeNameV2</c>.</summary>
+    /// <summary>
+    /// Gloo's <c>kubeutils.SanitizeNameV2</c>, step for step: separators become '-', brackets and quotes go, a name
+    /// past 63 characters keeps its first 31 and appends the MD5 of the (not yet lower-cased) name, cut at 63; then
+    /// lower case.
+    /// </summary>
     public static string SanitizeName(string name)
     {
         var builder = new StringBuilder(name.Length);
@@ -36,12 +40,13 @@ public static class KubernetesNames
         }
 
         var sanitized = builder.ToString();
-        if (Encoding.UTF8.GetByteCount(sanitized) > 63)
+        if (Encoding.UTF8.GetByteCount(sanitized) > MaxNameLength)
         {
-            // Go slices bytes; the names here are ASCII in practice (Kubernetes names are DNS labels).
+            // Go slices bytes, not characters; names are ASCII in practice (Kubernetes names are DNS labels).
             var bytes = Encoding.UTF8.GetBytes(sanitized);
             var hash = Convert.ToHexStringLower(MD5.HashData(bytes));
-            sanitized = (Encoding.UTF8.GetString(bytes, 0, 31) + "-" + hash)[..63];
+            var head = Encoding.UTF8.GetString(bytes, 0, 31);
+            sanitized = (head + "-" + hash)[..MaxNameLength];
         }
 
         return sanitized.ToLowerInvariant();

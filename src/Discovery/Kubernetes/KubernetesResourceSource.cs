@@ -15,7 +15,7 @@ namespace Sluice.Discovery.Kubernetes;
 /// <c>kube</c> upstreams to the endpoints of their Service port, adds one discovered Upstream per Service port and
 /// only the Secrets something references. <see cref="Changed"/> fires when the next scan would differ.
 /// </summary>
-public sealed partial class KubernetesResourceSource : IResourceSource, IAsyncDisposable
+public sealed partial class KubernetesResourceSource : IResourceSource, Ingress.IServicePortResolver, IAsyncDisposable
 {
     private readonly KubernetesSourceOptions _options;
     private readonly ResourceFileLoader _loader;
@@ -164,6 +164,42 @@ public sealed partial class KubernetesResourceSource : IResourceSource, IAsyncDi
             if (kind.Group == group && kind.KindName == kindName)
             {
                 return kind;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>An Ingress backend's named port, from the Service cache.</summary>
+    public bool TryResolvePort(string ns, string service, string portName, out int port)
+    {
+        foreach (var informer in _services)
+        {
+            if (informer.TryGet(ns, service, out var found))
+            {
+                foreach (var candidate in found.Spec?.Ports ?? [])
+                {
+                    if (candidate.Name == portName)
+                    {
+                        port = candidate.Port;
+                        return true;
+                    }
+                }
+            }
+        }
+
+        port = 0;
+        return false;
+    }
+
+    /// <summary>A Service from the cache (for the address written to owned Ingresses).</summary>
+    public V1Service? FindService(string ns, string name)
+    {
+        foreach (var informer in _services)
+        {
+            if (informer.TryGet(ns, name, out var found))
+            {
+                return found;
             }
         }
 

@@ -1,3 +1,4 @@
+using Sluice.Discovery.Ingress;
 using Sluice.Discovery.Model;
 using Sluice.Filters;
 using YamlDotNet.Core;
@@ -101,7 +102,7 @@ public sealed class ResourceFileLoader
             if (layout is null)
             {
                 unreadable = true;
-                documents.Add(Problem(path, where, "missing 'kind': say which resource this is (VirtualService, RouteTable, Upstream, UpstreamGroup, Gateway or Secret), or store it in Gloo's layout <kind-plural>/<namespace>/<name>.yaml"));
+                documents.Add(Problem(path, where, "missing 'kind': say which resource this is (VirtualService, RouteTable, Upstream, UpstreamGroup, Gateway, AuthConfig, Secret, Ingress or IngressClass), or store it in Gloo's layout <kind-plural>/<namespace>/<name>.yaml"));
                 return;
             }
 
@@ -134,7 +135,7 @@ public sealed class ResourceFileLoader
         else if (!ResourceKinds.IsAccepted(apiVersion, kind))
         {
             diagnostics.Error("apiVersion", PositionOfKey(mapping, "apiVersion") ?? local,
-                ResourceKinds.HasTopLevelFields(kind)
+                ResourceKinds.IsKubernetesKind(kind)
                     ? $"apiVersion '{apiVersion}' does not serve {kind}; use {ResourceKinds.ApiVersionFor(kind, gloo: false)}"
                     : $"apiVersion '{apiVersion}' does not serve {kind}; use {ResourceKinds.SluiceApiVersion} (or Gloo's {ResourceKinds.ApiVersionFor(kind, gloo: true)})");
         }
@@ -239,6 +240,9 @@ public sealed class ResourceFileLoader
         ResourceKind.UpstreamGroup => typeof(UpstreamGroupSpec),
         ResourceKind.Gateway => typeof(GatewaySpec),
         ResourceKind.Secret => typeof(SecretSpec),
+        ResourceKind.AuthConfig => typeof(Sluice.Filters.ExtAuth.AuthConfigSpec),
+        ResourceKind.Ingress => typeof(IngressSpec),
+        ResourceKind.IngressClass => typeof(IngressClassSpec),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -250,6 +254,9 @@ public sealed class ResourceFileLoader
         ResourceKind.UpstreamGroup => new UpstreamGroup { Kind = kind, ApiVersion = apiVersion, Metadata = metadata, Origin = origin, Spec = (UpstreamGroupSpec)spec },
         ResourceKind.Gateway => new Gateway { Kind = kind, ApiVersion = apiVersion, Metadata = metadata, Origin = origin, Spec = (GatewaySpec)spec },
         ResourceKind.Secret => new Secret { Kind = kind, ApiVersion = apiVersion, Metadata = metadata, Origin = origin, Spec = (SecretSpec)spec },
+        ResourceKind.AuthConfig => new AuthConfig { Kind = kind, ApiVersion = apiVersion, Metadata = metadata, Origin = origin, Spec = (Sluice.Filters.ExtAuth.AuthConfigSpec)spec },
+        ResourceKind.Ingress => new Ingress.Ingress { Kind = kind, ApiVersion = apiVersion, Metadata = metadata, Origin = origin, Spec = (IngressSpec)spec },
+        ResourceKind.IngressClass => new IngressClass { Kind = kind, ApiVersion = apiVersion, Metadata = metadata, Origin = origin, Spec = (IngressClassSpec)spec },
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }

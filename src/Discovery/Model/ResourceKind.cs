@@ -8,4 +8,7 @@ public enum ResourceKind
     UpstreamGroup,
     Gateway,
     Secret,
+    AuthConfig,
+    Ingress,
+    IngressClass,
 }

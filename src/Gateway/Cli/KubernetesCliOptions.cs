@@ -15,13 +15,14 @@ internal sealed class KubernetesCliOptions
     private readonly Option<string> _namespaceSelector = new("--namespace-selector") { Description = "Use only objects in namespaces matching this label selector (e.g. sluice=enabled)" };
     private readonly Option<string> _serviceSelector = new("--service-selector") { Description = "Discover Upstreams only for Services matching this label selector" };
     private readonly Option<bool> _glooCrds = new("--gloo-crds") { Description = "Also read Gloo's gateway.solo.io/v1 and gloo.solo.io/v1 resources" };
-    private readonly Option<string> _publishAddress = new("--publish-address") { Description = "Address written to the status of Ingresses this gateway serves" };
+    private readonly Option<string> _publishAddress = new("--publish-address") { Description = "Address(es), comma-separated, written to the status of the Ingresses this gateway serves" };
+    private readonly Option<string> _publishService = new("--publish-service") { Description = "NAMESPACE/NAME of Sluice's own Service, whose address Ingress status gets when --publish-address is not set. Default: $POD_NAMESPACE/sluice" };
     private readonly Option<string> _leaseNamespace = new("--leader-election-namespace") { Description = "Namespace of the leader election Lease. Default: the Pod's namespace" };
     private readonly Option<bool> _noStatus = new("--no-status") { Description = "Never write status to the cluster (read-only replicas)" };
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _enabled, _kubeconfig, _namespaces, _namespaceSelector, _serviceSelector, _glooCrds, _publishAddress, _leaseNamespace, _noStatus })
+        foreach (var option in new Option[] { _enabled, _kubeconfig, _namespaces, _namespaceSelector, _serviceSelector, _glooCrds, _publishAddress, _publishService, _leaseNamespace, _noStatus })
         {
             command.Options.Add(option);
         }
@@ -33,7 +34,7 @@ internal sealed class KubernetesCliOptions
         error = string.Empty;
         if (!parse.GetValue(_enabled))
         {
-            var stray = new Option[] { _kubeconfig, _namespaces, _namespaceSelector, _serviceSelector, _glooCrds, _publishAddress, _leaseNamespace, _noStatus }
+            var stray = new Option[] { _kubeconfig, _namespaces, _namespaceSelector, _serviceSelector, _glooCrds, _publishAddress, _publishService, _leaseNamespace, _noStatus }
                 .FirstOrDefault(o => parse.GetResult(o) is { Implicit: false });
             error = stray is null ? string.Empty : $"{stray.Name} needs --kubernetes";
             return stray is null;
@@ -69,7 +70,8 @@ internal sealed class KubernetesCliOptions
                 ServiceSelector = parse.GetValue(_serviceSelector),
                 GlooCrds = parse.GetValue(_glooCrds),
             },
-            PublishAddress = parse.GetValue(_publishAddress),
+            PublishAddresses = (parse.GetValue(_publishAddress) ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            PublishService = parse.GetValue(_publishService) ?? $"{leaseNamespace}/sluice",
             WriteStatus = !parse.GetValue(_noStatus),
             LeaseNamespace = leaseNamespace,
             Identity = Environment.GetEnvironmentVariable("POD_NAME") ?? $"{Environment.MachineName}-{Environment.ProcessId}",

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography.X509Certificates;
 using Sluice.Discovery.Snapshots;
 using Sluice.Gateway.DataPlane;
+using Sluice.Gateway.Listeners;
 using Sluice.Gateway.Routing;
 
 namespace Sluice.Gateway.Configuration;
@@ -47,6 +48,9 @@ internal sealed class CompiledListener
     public required VirtualHostTable Hosts { get; init; }
 
     public required ServerCertificates Certificates { get; init; }
+
+    /// <summary>The Gateway's httpConnectionManagerSettings with edge defaults: client address trust, limits, normalization.</summary>
+    public ListenerSettings Settings { get; init; } = ListenerSettings.Default;
 }
 
 /// <summary>SNI name to certificate for one TLS listener, with Envoy's domain precedence and a default.</summary>

@@ -45,7 +45,7 @@ internal sealed partial class ConfigStore(
         {
             var started = time.GetTimestamp();
             var files = source.Scan();
-            var snapshot = SnapshotBuilder.Build(files, lastGood, Current.Source, time);
+            var snapshot = SnapshotBuilder.Build(files, lastGood, Current.Source, time, translator.Ingress);
             var compiled = translator.Translate(snapshot);
             Volatile.Write(ref _current, compiled);
 

@@ -18,8 +18,13 @@ namespace Sluice.Gateway;
 /// </summary>
 internal static class GatewayHost
 {
-    public static WebApplication Build(GatewayRunOptions options, Action<ILoggingBuilder>? configureLogging = null)
+    /// <param name="configureServices">Extra services, such as the Kubernetes source's <see cref="Sluice.Discovery.Ingress.IServicePortResolver"/>.</param>
+    public static WebApplication Build(GatewayRunOptions options, Action<ILoggingBuilder>? configureLogging = null, Action<IServiceCollection>? configureServices = null)
     {
+        // Kestrel accepts a bare LF as a line end by default; an edge proxy must not, or a request can be framed one
+        // way here and another way by whatever parses it next (request smuggling).
+        AppContext.SetSwitch("Microsoft.AspNetCore.Server.Kestrel.DisableHttp1LineFeedTerminators", true);
+
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "sluice", Args = [] });
         builder.Logging.ClearProviders();
         if (configureLogging is null)
@@ -61,6 +66,8 @@ internal static class GatewayHost
         });
         services.AddSingleton<UpstreamInvokerPool>();
         services.AddSingleton<CertificateCache>();
+        services.AddSingleton<FilterStateStore>();
+        services.AddSingleton(sp => new Sluice.Discovery.Ingress.IngressConverter(options.Ingress, sp.GetService<Sluice.Discovery.Ingress.IServicePortResolver>()));
         services.AddSingleton<ConfigTranslator>();
         services.AddSingleton<IResourceSource>(sp => options.Kubernetes is null
             ? sp.GetRequiredService<ConfigFileScanner>()
@@ -83,6 +90,7 @@ internal static class GatewayHost
         services.AddHostedService(sp => sp.GetRequiredService<ListenerManager>());
         services.AddHostedService<ConfigReloadService>();
         services.AddUpstreamResilience();
+        configureServices?.Invoke(services);
 
         var app = builder.Build();
         AdminEndpoints.Map(app);

@@ -19,6 +19,15 @@ internal sealed record GatewayRunOptions
 
     public TimeSpan ReloadPollInterval { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>Requests in flight across all listeners beyond which new ones are shed with 503 and Retry-After.</summary>
+    public int MaxRequestsInFlight { get; init; } = 10_000;
+
+    /// <summary>When set, the admin API (not /healthz and /readyz) requires <c>Authorization: Bearer</c> with this token.</summary>
+    public string? AdminToken { get; init; }
+
+    /// <summary>Which Ingresses are ours and the listener ports that serve them.</summary>
+    public Sluice.Discovery.Ingress.IngressControllerSettings Ingress { get; init; } = Sluice.Discovery.Ingress.IngressControllerSettings.Default;
+
     /// <summary>Read resources from a Kubernetes cluster too (<c>--kubernetes</c>); null for files only.</summary>
     public KubernetesRunOptions? Kubernetes { get; init; }
 }

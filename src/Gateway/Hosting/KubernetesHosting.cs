@@ -1,4 +1,5 @@
 using k8s;
+using Sluice.Discovery.Ingress;
 using Sluice.Discovery.Kubernetes;
 using Sluice.Discovery.Kubernetes.Leadership;
 using Sluice.Discovery.Kubernetes.Status;
@@ -19,6 +20,7 @@ internal static class KubernetesHosting
             sp.GetRequiredService<ResourceFileLoader>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<IServicePortResolver>(sp => sp.GetRequiredService<KubernetesResourceSource>());
         services.AddSingleton(sp => new KubernetesMetrics(sp.GetRequiredService<KubernetesResourceSource>(), sp.GetRequiredService<TimeProvider>()));
 
         // Registered before the listeners so that the first snapshot waits for the caches (and its status is written).

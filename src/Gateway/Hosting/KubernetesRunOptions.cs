@@ -16,8 +16,11 @@ internal sealed record KubernetesRunOptions
     /// <summary>Write status on CRDs (and Ingresses), as the leader. Off: every replica only reads.</summary>
     public bool WriteStatus { get; init; } = true;
 
-    /// <summary>The address written to owned Ingresses' <c>status.loadBalancer</c>; null to take it from our own Service.</summary>
-    public string? PublishAddress { get; init; }
+    /// <summary>Addresses (IPs or host names) written to owned Ingresses' <c>status.loadBalancer</c>; empty to take them from <see cref="PublishService"/>.</summary>
+    public IReadOnlyList<string> PublishAddresses { get; init; } = [];
+
+    /// <summary><c>NAMESPACE/NAME</c> of Sluice's own Service, whose address owned Ingresses get when no publish address is set.</summary>
+    public string? PublishService { get; init; }
 
     public required string LeaseNamespace { get; init; }
 

@@ -8,6 +8,12 @@ internal sealed class CompiledVirtualHost(string name, CompiledRoute[] routes)
 
     public CompiledRoute[] Routes { get; } = routes;
 
+    /// <summary>
+    /// A Kubernetes Ingress wildcard host (<c>*.example.com</c>) stands for exactly one DNS label, unlike Envoy's
+    /// suffix wildcard: <c>a.b.example.com</c> and <c>example.com</c> do not match it.
+    /// </summary>
+    public bool WildcardMatchesOneLabel { get; init; }
+
     public CompiledRoute? Match(HttpRequest request, string path, out int matchedLength)
     {
         foreach (var route in Routes)

@@ -1,11 +1,13 @@
 using System.Collections.Frozen;
 using System.Text;
 using Sluice.Discovery.Graph;
+using Sluice.Discovery.Ingress;
 using Sluice.Discovery.Model;
 using Sluice.Discovery.Snapshots;
 using Sluice.Filters;
 using Sluice.Gateway.Configuration;
 using Sluice.Gateway.DataPlane;
+using Sluice.Gateway.Listeners;
 using Sluice.Gateway.Routing;
 using Sluice.Gateway.Upstreams;
 using Yarp.ReverseProxy.Forwarder;
@@ -21,16 +23,38 @@ namespace Sluice.Gateway.Translation;
 /// output is Sluice's own route table driving YARP's <see cref="IHttpForwarder"/> directly, not an IProxyConfig,
 /// because YARP's config routing is endpoint routing (case-insensitive templates, whole-update rejection).
 /// </summary>
-internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPool invokers, CertificateCache certificates, UpstreamStateRegistry? upstreams = null)
+internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPool invokers, CertificateCache certificates, UpstreamStateRegistry? upstreams = null, FilterStateStore? filterState = null, IngressConverter? ingress = null)
 {
+    // Filter state (rate-limit buckets, JWKS caches) outlives each translation; without a store (tests) a private one is used.
+    private readonly FilterStateStore _filterState = filterState ?? new FilterStateStore();
+
     // Clusters bind to the long-lived upstream state; without a registry (tests, offline tools) a private one is used.
     private readonly UpstreamClusterFactory _clusters = new(invokers, upstreams ?? new UpstreamStateRegistry());
+    private readonly IngressTranslator _ingress = new(ingress ?? IngressConverter.Default);
+
+    /// <summary>Who Sluice is as an ingress controller; the snapshot builder validates Ingresses with the same.</summary>
+    public IngressConverter Ingress => _ingress.Converter;
 
     public CompiledConfig Translate(ResourceSnapshot snapshot)
+    {
+        _filterState.BeginGeneration();
+        try
+        {
+            return TranslateSnapshot(snapshot);
+        }
+        finally
+        {
+            _filterState.EndGeneration();
+        }
+    }
+
+    private CompiledConfig TranslateSnapshot(ResourceSnapshot snapshot)
     {
         var index = snapshot.Effective;
         var clusters = new Dictionary<ResourceId, UpstreamCluster>();
         var listeners = new Dictionary<int, CompiledListener>();
+        var ingressContext = new FlattenContext(index, clusters, [], []);
+        var ingress = _ingress.Compile(index, id => Cluster(ingressContext, id));
         foreach (var assignment in ListenerPlan.Assign(index))
         {
             var domains = new List<(string, CompiledVirtualHost)>();
@@ -49,6 +73,14 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
                 }
             }
 
+            if (ingress.Serves(assignment.Port, assignment.Ssl))
+            {
+                // After the virtual services: on a domain both claim, the VirtualService keeps it.
+                domains.AddRange(ingress.Domains);
+                sni.AddRange(ingress.Sni);
+                fallback ??= ingress.Fallback;
+            }
+
             listeners.TryAdd(assignment.Port, new CompiledListener
             {
                 Name = assignment.Name,
@@ -57,6 +89,20 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
                 Ssl = assignment.Ssl,
                 Hosts = new VirtualHostTable(domains),
                 Certificates = assignment.Ssl ? new ServerCertificates(sni, fallback) : ServerCertificates.None,
+                Settings = ListenerSettings.From(assignment.Gateway?.Spec.HttpGateway?.Options),
+            });
+        }
+
+        foreach (var (port, ssl) in ingress.MissingListeners(listeners.Keys))
+        {
+            listeners.Add(port, new CompiledListener
+            {
+                Name = ssl ? "ingress-https" : "ingress-http",
+                BindAddress = "::",
+                Port = port,
+                Ssl = ssl,
+                Hosts = new VirtualHostTable(ingress.Domains),
+                Certificates = ssl ? new ServerCertificates(ingress.Sni, ingress.Fallback) : ServerCertificates.None,
             });
         }
 
@@ -73,9 +119,9 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
     {
         var routes = new List<CompiledRoute>();
         var listenerOptions = gateway?.Spec.HttpGateway is { } http
-            ? MergedOptions.Empty.Overlay(http.Options, $"{Describe(gateway)} httpGateway.options")
+            ? MergedOptions.Empty.Overlay(http.Options, $"{Describe(gateway)} httpGateway.options", gateway.Namespace, filters)
             : MergedOptions.Empty;
-        var hostOptions = listenerOptions.Overlay(virtualService.Spec.VirtualHost.Options, $"{Describe(virtualService)} virtualHost.options");
+        var hostOptions = listenerOptions.Overlay(virtualService.Spec.VirtualHost.Options, $"{Describe(virtualService)} virtualHost.options", virtualService.Namespace, filters);
         var context = new FlattenContext(index, clusters, routes, [virtualService.Id]);
         AddRoutes(context, virtualService, virtualService.Spec.VirtualHost.Routes, "virtualHost.routes", hostOptions, parentPrefixes: []);
         return new CompiledVirtualHost($"{virtualService.Namespace}/{virtualService.Metadata.Name}", [.. routes]);
@@ -87,7 +133,7 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
         {
             var route = routes[i];
             var routePath = $"{path}[{i}]";
-            var options = inherited.Overlay(route.Options, $"{Describe(owner)} {routePath}.options");
+            var options = inherited.Overlay(route.Options, $"{Describe(owner)} {routePath}.options", owner.Namespace, filters);
             if (route.DelegateAction is { } delegation)
             {
                 string[] prefixes = [.. route.DelegationPrefixes];
@@ -107,7 +153,7 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
             }
 
             var name = route.Name ?? $"{owner.Namespace}/{owner.Metadata.Name}/{routePath}";
-            var chain = CompileFilters(options);
+            var chain = CompileFilters(options, context.Index);
             context.Routes.Add(new CompiledRoute
             {
                 Name = name,
@@ -198,7 +244,7 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
             }
 
             var destinationFilters = destination.Options.IsEmpty ? null
-                : CompileFilters(options.Overlay(destination.Options, $"{Describe(owner)} destinations[{d}].options"));
+                : CompileFilters(options.Overlay(destination.Options, $"{Describe(owner)} destinations[{d}].options", owner.Namespace, filters), context.Index);
             weighted.Add(new WeightedCluster(
                 Cluster(context, destination.Destination.Upstream!.Resolve(ResourceKind.Upstream, destinationOwnerNamespace)),
                 destination.Weight,
@@ -208,18 +254,18 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
         return new ForwardTarget([.. weighted]);
     }
 
-    private HttpFilter[] CompileFilters(MergedOptions options)
+    private HttpFilter[] CompileFilters(MergedOptions options, ResourceIndex index)
     {
         var chain = new List<HttpFilter>(options.Values.Count);
         foreach (var (name, option) in options.Values)
         {
-            if (filters.TryGet(name, out var descriptor))
+            if (filters.TryGet(name, out var descriptor) && !descriptor.IsListenerSetting)
             {
-                chain.Add(descriptor.Compile(option.Value));
+                chain.Add(descriptor.Compile(option.Value, new SnapshotFilterContext(index, option.OwnerNamespace, option.Provenance, _filterState)));
             }
         }
 
-        return [.. chain.OrderBy(f => f.Stage)];
+        return [.. chain.OrderBy(f => f.Stage).ThenBy(f => f.OrderInStage)];
     }
 
     private UpstreamCluster Cluster(FlattenContext context, ResourceId id)

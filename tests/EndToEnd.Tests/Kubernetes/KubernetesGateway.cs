@@ -29,7 +29,11 @@ public sealed class KubernetesGateway : IAsyncDisposable
         Api = api;
         HttpPort = FreePort.Next();
         AdminPort = FreePort.Next();
+        IngressPort = FreePort.Next();
     }
+
+    /// <summary>The listener that serves Ingress rules.</summary>
+    public int IngressPort { get; }
 
     public KubernetesApiFixture Api { get; }
 
@@ -78,8 +82,10 @@ public sealed class KubernetesGateway : IAsyncDisposable
             StateDirectory = Path.Combine(_root, "state"),
             AdminEndpoint = new IPEndPoint(IPAddress.Loopback, AdminPort),
             DrainTimeout = TimeSpan.FromSeconds(5),
+            Ingress = Sluice.Discovery.Ingress.IngressControllerSettings.Default with { HttpPort = IngressPort, HttpsPort = FreePort.Next() },
             Kubernetes = new KubernetesRunOptions
             {
+                PublishAddresses = ["203.0.113.10"],
                 Client = Api.ClientConfiguration,
                 QuietPeriod = TimeSpan.FromMilliseconds(20),
                 LeaseNamespace = "sluice-system",

@@ -5,14 +5,17 @@ using k8s.Autorest;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Sluice.Discovery.Kubernetes.Leadership;
+using Sluice.Discovery.Loading;
 using Sluice.Discovery.Snapshots;
 
 namespace Sluice.Discovery.Kubernetes.Status;
 
 /// <summary>
-/// Writes every CRD's status through its <c>/status</c> subresource, as the leader only. Each snapshot gives the
-/// desired statuses; an object whose cached status already equals the desired one is not written, so a quiet
-/// cluster sees no writes at all and our own writes (which come back through the watch) cause no loop.
+/// Writes every CRD's status through its <c>/status</c> subresource, and <c>status.loadBalancer</c> on the
+/// Ingresses we serve, as the leader only. Each snapshot gives the desired statuses; an object whose cached status
+/// already equals the desired one is not written, so a quiet cluster sees no writes at all and our own writes (which
+/// come back through the watch) cause no loop. Kubernetes' own kinds (Ingress, IngressClass) never get a CRD-style
+/// status, and an Ingress that is not ours is never touched.
 /// </summary>
 public sealed partial class CrdStatusWriter : IAsyncDisposable
 {
@@ -24,7 +27,7 @@ public sealed partial class CrdStatusWriter : IAsyncDisposable
     private readonly SemaphoreSlim _signal = new(0);
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _desiredLock = new();
-    private Dictionary<string, JsonObject> _desired = new(StringComparer.Ordinal);
+    private Dictionary<string, (JsonObject Status, bool Whole)> _desired = new(StringComparer.Ordinal);
     private Task _loop = Task.CompletedTask;
 
     public CrdStatusWriter(IKubernetes client, KubernetesResourceSource source, LeaderElection leader, KubernetesMetrics? metrics, ILogger logger)
@@ -49,16 +52,23 @@ public sealed partial class CrdStatusWriter : IAsyncDisposable
     public void Start() => _loop = RunAsync(_stop.Token);
 
     /// <summary>Takes the statuses of a new snapshot; call it right after the snapshot was built (its scan's generations).</summary>
-    public void Publish(IReadOnlyList<ResourceStatus> statuses)
+    /// <param name="ingressLoadBalancers">The <c>status.loadBalancer</c> of each Ingress we serve, by origin.</param>
+    public void Publish(IReadOnlyList<ResourceStatus> statuses, IReadOnlyDictionary<string, JsonObject>? ingressLoadBalancers = null)
     {
         var generations = _source.ScannedGenerations;
-        var desired = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
+        var desired = new Dictionary<string, (JsonObject, bool)>(StringComparer.Ordinal);
         foreach (var status in statuses)
         {
-            if (status.File is { } origin && generations.TryGetValue(origin, out var generation))
+            if (status.File is { } origin && generations.TryGetValue(origin, out var generation)
+                && _source.KindOf(origin) is { } kind && !ResourceKinds.IsKubernetesKind(kind.Kind))
             {
-                desired[origin] = ResourceStatusDocument.Create(status, generation);
+                desired[origin] = (ResourceStatusDocument.Create(status, generation), true);
             }
+        }
+
+        foreach (var (origin, loadBalancer) in ingressLoadBalancers ?? new Dictionary<string, JsonObject>())
+        {
+            desired[origin] = (new JsonObject { ["loadBalancer"] = loadBalancer.DeepClone() }, false);
         }
 
         lock (_desiredLock)
@@ -117,14 +127,14 @@ public sealed partial class CrdStatusWriter : IAsyncDisposable
 
     private async Task<bool> WriteAllAsync(CancellationToken cancellationToken)
     {
-        Dictionary<string, JsonObject> desired;
+        Dictionary<string, (JsonObject Status, bool Whole)> desired;
         lock (_desiredLock)
         {
             desired = _desired;
         }
 
         var allWritten = true;
-        foreach (var (origin, status) in desired)
+        foreach (var (origin, (status, whole)) in desired)
         {
             if (!_leader.IsLeader)
             {
@@ -137,14 +147,14 @@ public sealed partial class CrdStatusWriter : IAsyncDisposable
             }
 
             var current = item.Fields.TryGetValue("status", out var stored) ? JsonNode.Parse(stored.GetRawText()) as JsonObject : null;
-            if (current is not null && JsonNode.DeepEquals(current, status))
+            if (current is not null && (whole ? JsonNode.DeepEquals(current, status) : Contains(current, status)))
             {
                 continue;
             }
 
             try
             {
-                await PatchAsync(kind, item, Patch(current, status), cancellationToken).ConfigureAwait(false);
+                await PatchAsync(kind, item, Patch(whole ? current : null, status), cancellationToken).ConfigureAwait(false);
                 Writes++;
                 _metrics?.StatusWritten(kind.KindName);
             }
@@ -160,6 +170,19 @@ public sealed partial class CrdStatusWriter : IAsyncDisposable
         }
 
         return allWritten;
+    }
+
+    private static bool Contains(JsonObject current, JsonObject wanted)
+    {
+        foreach (var (key, value) in wanted)
+        {
+            if (!JsonNode.DeepEquals(current[key], value))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>A merge patch that makes the status exactly <paramref name="desired"/>: keys we no longer report are removed.</summary>
