@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net;
 using Sluice.Gateway;
 using Sluice.Gateway.Cli;
+using Sluice.Gateway.Telemetry;
 
 var configOption = new Option<string[]>("--config", "-c")
 {
@@ -30,6 +31,7 @@ var adminTokenFileOption = new Option<string>("--admin-token-file")
 var run = new Command("run", "Serve the configuration and reload it whenever a file changes.") { configOption, stateOption, adminOption, maxInFlightOption, adminTokenFileOption };
 IngressCommandLine.Register(run);
 kubernetesOptions.AddTo(run);
+TelemetryCliOptions.AddTo(run);
 run.SetAction(async (parse, cancellation) =>
 {
     var admin = parse.GetValue(adminOption)!;
@@ -48,6 +50,11 @@ run.SetAction(async (parse, cancellation) =>
     // With --kubernetes the cluster is the source; files are added only when --config is given explicitly.
     var configs = parse.GetValue(configOption) is { Length: > 0 } given ? given : kubernetes is null ? ["config"] : [];
     var state = parse.GetValue(stateOption) ?? Environment.GetEnvironmentVariable("SLUICE_STATE_DIR") ?? ".sluice-state";
+    if (TelemetryCliOptions.Parse(parse, Console.Error) is not { } telemetry)
+    {
+        return 2;
+    }
+
     if (parse.GetValue(maxInFlightOption) is < 1)
     {
         Console.Error.WriteLine("--max-in-flight: must be at least 1");
@@ -76,6 +83,7 @@ run.SetAction(async (parse, cancellation) =>
         MaxRequestsInFlight = parse.GetValue(maxInFlightOption),
         AdminToken = string.IsNullOrEmpty(adminToken) ? null : adminToken,
         Kubernetes = kubernetes,
+        Telemetry = telemetry,
     };
     options = IngressCommandLine.Apply(parse, options);
     await using var app = GatewayHost.Build(options);
@@ -102,7 +110,8 @@ demo.SetAction(async (parse, cancellation) =>
     return await DemoBackend.RunAsync(endpoint, parse.GetValue(nameOption)!, cancellation).ConfigureAwait(false);
 });
 
-var root = new RootCommand("Sluice: an edge API gateway on Kestrel and YARP, configured with Gloo-style YAML.") { run, validate, demo };
+var root = new RootCommand("Sluice: an edge API gateway on Kestrel and YARP, configured with Gloo-style YAML.") { run, validate, demo, Sluice.Gateway.Cli.Wasm.WasmCommand.Create() };
+ToolCommands.AddTo(root);
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {

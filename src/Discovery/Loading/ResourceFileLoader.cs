@@ -163,7 +163,7 @@ public sealed class ResourceFileLoader
         var result = diagnostics.Items
             .Select(item => new Diagnostic(item.Severity, path, ShiftPosition(item.Position, firstLine, where), kind.ToString(), ns, name ?? "-", item.Path, item.Message))
             .ToList();
-        documents.Add(new LoadedDocument(id, resource, result));
+        documents.Add(new LoadedDocument(id, resource, result) { ReferencedFiles = diagnostics.ReferencedFiles });
     }
 
     private static FieldPositions Shifted(FieldPositions positions, int firstLine) => firstLine == 1 ? positions : positions.ShiftLines(firstLine - 1);

@@ -59,6 +59,7 @@ internal sealed partial class ConfigStore(
             }
 
             var elapsed = time.GetElapsedTime(started);
+            Telemetry.Metrics.ConfigMetrics.Applied(elapsed);
             var rejected = snapshot.Statuses.Count(s => s.State == ResourceState.Rejected);
             _history.Add(new ReloadRecord(snapshot.Version, snapshot.CreatedAt, reason, elapsed, snapshot.Statuses.Count, rejected,
                 snapshot.FileDiagnostics.Count(d => d.IsError)));

@@ -7,6 +7,7 @@ using Sluice.Gateway.Admin;
 using Sluice.Gateway.Configuration;
 using Sluice.Gateway.DataPlane;
 using Sluice.Gateway.Listeners;
+using Sluice.Gateway.Telemetry;
 using Sluice.Gateway.Translation;
 using Sluice.Gateway.Upstreams;
 
@@ -91,8 +92,10 @@ internal static class GatewayHost
         services.AddHostedService<ConfigReloadService>();
         services.AddUpstreamResilience();
         configureServices?.Invoke(services);
+        services.AddGatewayTelemetry(options.Telemetry);
 
         var app = builder.Build();
+        Sluice.Filters.Wasm.WasmFilterDescriptor.Loggers = app.Services.GetRequiredService<ILoggerFactory>();
         AdminEndpoints.Map(app);
         return app;
     }
@@ -128,6 +131,7 @@ internal sealed partial class ConfigReloadService(ConfigFileScanner scanner, Con
         }
         catch (Exception ex)
         {
+            Telemetry.Metrics.ConfigMetrics.Failed();
             LogReloadFailed(ex);
         }
     }

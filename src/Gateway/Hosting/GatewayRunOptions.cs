@@ -30,4 +30,7 @@ internal sealed record GatewayRunOptions
 
     /// <summary>Read resources from a Kubernetes cluster too (<c>--kubernetes</c>); null for files only.</summary>
     public KubernetesRunOptions? Kubernetes { get; init; }
+
+    /// <summary>Tracing switches and the OTLP endpoint.</summary>
+    public Telemetry.TelemetryOptions Telemetry { get; init; } = new();
 }

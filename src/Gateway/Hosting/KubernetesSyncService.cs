@@ -8,7 +8,8 @@ namespace Sluice.Gateway;
 /// the cluster's real state (a partial one would drop routes and their last good versions). Afterwards every change
 /// in the cluster rebuilds the snapshot once it has been quiet for a moment; the data plane keeps its endpoint state.
 /// </summary>
-internal sealed partial class KubernetesSyncService(KubernetesResourceSource source, ConfigStore store, KubernetesRunOptions options, TimeProvider time, ILogger<KubernetesSyncService> logger)
+internal sealed partial class KubernetesSyncService(
+    KubernetesResourceSource source, KubernetesMetrics metrics, ConfigStore store, KubernetesRunOptions options, TimeProvider time, ILogger<KubernetesSyncService> logger)
     : IHostedService, IDisposable
 {
     private ITimer? _debounce;
@@ -27,6 +28,9 @@ internal sealed partial class KubernetesSyncService(KubernetesResourceSource sou
     {
         _debounce?.Dispose();
         await source.DisposeAsync().ConfigureAwait(false);
+
+        // The meter lives as long as the informers it reports on (created with this service, so it exists with --no-status too).
+        metrics.Dispose();
     }
 
     public void Dispose() => _debounce?.Dispose();

@@ -90,6 +90,7 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
                 Hosts = new VirtualHostTable(domains),
                 Certificates = assignment.Ssl ? new ServerCertificates(sni, fallback) : ServerCertificates.None,
                 Settings = ListenerSettings.From(assignment.Gateway?.Spec.HttpGateway?.Options),
+                AccessLog = Telemetry.AccessLogs.AccessLogPolicy.Compile(assignment.Gateway?.Spec.Options),
             });
         }
 
@@ -119,12 +120,16 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
     {
         var routes = new List<CompiledRoute>();
         var listenerOptions = gateway?.Spec.HttpGateway is { } http
-            ? MergedOptions.Empty.Overlay(http.Options, $"{Describe(gateway)} httpGateway.options", gateway.Namespace, filters)
+            ? MergedOptions.Empty.Overlay(http.Options, $"{Describe(gateway)} httpGateway.options", new OptionSource(gateway.Id, "httpGateway.options"), gateway.Namespace, filters)
             : MergedOptions.Empty;
-        var hostOptions = listenerOptions.Overlay(virtualService.Spec.VirtualHost.Options, $"{Describe(virtualService)} virtualHost.options", virtualService.Namespace, filters);
+        var hostOptions = listenerOptions.Overlay(virtualService.Spec.VirtualHost.Options, $"{Describe(virtualService)} virtualHost.options", new OptionSource(virtualService.Id, "virtualHost.options"), virtualService.Namespace, filters);
         var context = new FlattenContext(index, clusters, routes, [virtualService.Id]);
         AddRoutes(context, virtualService, virtualService.Spec.VirtualHost.Routes, "virtualHost.routes", hostOptions, parentPrefixes: []);
-        return new CompiledVirtualHost($"{virtualService.Namespace}/{virtualService.Metadata.Name}", [.. routes]);
+        return new CompiledVirtualHost($"{virtualService.Namespace}/{virtualService.Metadata.Name}", [.. routes])
+        {
+            Domains = [.. virtualService.Spec.VirtualHost.EffectiveDomains],
+            Options = hostOptions,
+        };
     }
 
     private void AddRoutes(FlattenContext context, Resource owner, IReadOnlyList<Route> routes, string path, MergedOptions inherited, string[] parentPrefixes)
@@ -133,7 +138,7 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
         {
             var route = routes[i];
             var routePath = $"{path}[{i}]";
-            var options = inherited.Overlay(route.Options, $"{Describe(owner)} {routePath}.options", owner.Namespace, filters);
+            var options = inherited.Overlay(route.Options, $"{Describe(owner)} {routePath}.options", new OptionSource(owner.Id, $"{routePath}.options"), owner.Namespace, filters);
             if (route.DelegateAction is { } delegation)
             {
                 string[] prefixes = [.. route.DelegationPrefixes];
@@ -145,7 +150,9 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
                     }
 
                     context.Chain.Add(target);
+                    context.Delegations.Add(new OptionSource(owner.Id, routePath));
                     AddRoutes(context, table, table.Spec.Routes, "routes", options, prefixes);
+                    context.Delegations.RemoveAt(context.Delegations.Count - 1);
                     context.Chain.RemoveAt(context.Chain.Count - 1);
                 }
 
@@ -153,14 +160,18 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
             }
 
             var name = route.Name ?? $"{owner.Namespace}/{owner.Metadata.Name}/{routePath}";
-            var chain = CompileFilters(options, context.Index);
+            var (chain, chainOptions) = CompileFilters(options, context.Index);
             context.Routes.Add(new CompiledRoute
             {
                 Name = name,
                 Provenance = $"{Describe(owner)} {routePath}",
                 Conditions = CompileConditions(route, parentPrefixes),
-                Target = CompileTarget(context, owner, route, options),
+                Target = CompileTarget(context, owner, route, routePath, options),
                 Filters = chain,
+                Source = new OptionSource(owner.Id, routePath),
+                DelegatedThrough = [.. context.Delegations],
+                Options = options,
+                FilterOptions = chainOptions,
             });
         }
     }
@@ -197,7 +208,7 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
         };
     }
 
-    private RouteTarget CompileTarget(FlattenContext context, Resource owner, Route route, MergedOptions options)
+    private RouteTarget CompileTarget(FlattenContext context, Resource owner, Route route, string routePath, MergedOptions options)
     {
         if (route.DirectResponseAction is { } direct)
         {
@@ -243,29 +254,44 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
                 continue;
             }
 
-            var destinationFilters = destination.Options.IsEmpty ? null
-                : CompileFilters(options.Overlay(destination.Options, $"{Describe(owner)} destinations[{d}].options", owner.Namespace, filters), context.Index);
+            // A destination is written in the route (multi) or in the UpstreamGroup; provenance names the right one.
+            var destinationSource = action.Multi is not null
+                ? new OptionSource(owner.Id, $"{routePath}.routeAction.multi.destinations[{d}]")
+                : new OptionSource(action.UpstreamGroup!.Resolve(ResourceKind.UpstreamGroup, owner.Namespace), $"destinations[{d}]");
+            var destinationOptions = destination.Options.IsEmpty ? null
+                : options.Overlay(destination.Options, $"{Describe(owner)} destinations[{d}].options", destinationSource with { FieldPath = destinationSource.FieldPath + ".options" }, owner.Namespace, filters);
+            var (destinationFilters, destinationFilterOptions) = destinationOptions is null ? (null, []) : CompileFilters(destinationOptions, context.Index);
             weighted.Add(new WeightedCluster(
                 Cluster(context, destination.Destination.Upstream!.Resolve(ResourceKind.Upstream, destinationOwnerNamespace)),
                 destination.Weight,
-                destinationFilters));
+                destinationFilters)
+            {
+                Options = destinationOptions,
+                FilterOptions = destinationFilterOptions,
+                Source = destinationSource,
+            });
         }
 
         return new ForwardTarget([.. weighted]);
     }
 
-    private HttpFilter[] CompileFilters(MergedOptions options, ResourceIndex index)
+    /// <summary>The chain in stage order, and the option each filter came from (index for index), for inspect.</summary>
+    private (HttpFilter[] Chain, string[] Options) CompileFilters(MergedOptions options, ResourceIndex index)
     {
-        var chain = new List<HttpFilter>(options.Values.Count);
+        var chain = new List<(HttpFilter Filter, string Option)>(options.Values.Count);
         foreach (var (name, option) in options.Values)
         {
             if (filters.TryGet(name, out var descriptor) && !descriptor.IsListenerSetting)
             {
-                chain.Add(descriptor.Compile(option.Value, new SnapshotFilterContext(index, option.OwnerNamespace, option.Provenance, _filterState)));
+                foreach (var filter in descriptor.CompileAll(option.Value, new SnapshotFilterContext(index, option.OwnerNamespace, option.Provenance, _filterState)))
+                {
+                    chain.Add((filter, name));
+                }
             }
         }
 
-        return [.. chain.OrderBy(f => f.Stage).ThenBy(f => f.OrderInStage)];
+        var ordered = chain.OrderBy(f => f.Filter.Stage).ThenBy(f => f.Filter.OrderInStage).ToList();
+        return ([.. ordered.Select(f => f.Filter)], [.. ordered.Select(f => f.Option)]);
     }
 
     private UpstreamCluster Cluster(FlattenContext context, ResourceId id)
@@ -286,5 +312,9 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
 
     private static string Describe(Resource resource) => $"{resource.Kind} {resource.Namespace}/{resource.Metadata.Name}";
 
-    private sealed record FlattenContext(ResourceIndex Index, Dictionary<ResourceId, UpstreamCluster> Clusters, List<CompiledRoute> Routes, List<ResourceId> Chain);
+    private sealed record FlattenContext(ResourceIndex Index, Dictionary<ResourceId, UpstreamCluster> Clusters, List<CompiledRoute> Routes, List<ResourceId> Chain)
+    {
+        /// <summary>The delegating routes on the way to the routes being added, outermost first.</summary>
+        public List<OptionSource> Delegations { get; } = [];
+    }
 }
