@@ -4,6 +4,7 @@ using Sluice.Discovery.Loading;
 using Sluice.Discovery.Snapshots;
 using Sluice.Filters;
 using Sluice.Gateway.Admin;
+using Sluice.Gateway.Admission;
 using Sluice.Gateway.Configuration;
 using Sluice.Gateway.DataPlane;
 using Sluice.Gateway.Listeners;
@@ -91,6 +92,10 @@ internal static class GatewayHost
         services.AddHostedService(sp => sp.GetRequiredService<ListenerManager>());
         services.AddHostedService<ConfigReloadService>();
         services.AddUpstreamResilience();
+        if (options.Webhook is { } webhook)
+        {
+            services.AddAdmissionWebhook(webhook);
+        }
         configureServices?.Invoke(services);
         services.AddGatewayTelemetry(options.Telemetry);
 
