@@ -18,6 +18,7 @@ var adminOption = new Option<string>("--admin")
     Description = "HOST:PORT of the admin listener (healthz, readyz, admin/config). Default: 127.0.0.1:19000",
     DefaultValueFactory = _ => "127.0.0.1:19000",
 };
+var kubernetesOptions = new KubernetesCliOptions();
 var maxInFlightOption = new Option<int>("--max-in-flight")
 {
     Description = "Requests in flight across all listeners beyond which new ones get 503 with Retry-After. Default: 10000",
@@ -32,6 +33,7 @@ var webhookCertOption = new Option<string>("--webhook-cert") { Description = "PE
 var webhookKeyOption = new Option<string>("--webhook-key") { Description = "PEM private key of the webhook listener" };
 var run = new Command("run", "Serve the configuration and reload it whenever a file changes.") { configOption, stateOption, adminOption, maxInFlightOption, adminTokenFileOption, webhookListenOption, webhookCertOption, webhookKeyOption };
 IngressCommandLine.Register(run);
+kubernetesOptions.AddTo(run);
 TelemetryCliOptions.AddTo(run);
 run.SetAction(async (parse, cancellation) =>
 {
@@ -48,7 +50,14 @@ run.SetAction(async (parse, cancellation) =>
         return 2;
     }
 
-    var configs = parse.GetValue(configOption) is { Length: > 0 } given ? given : ["config"];
+    if (!kubernetesOptions.TryRead(parse, out var kubernetes, out var kubernetesError))
+    {
+        Console.Error.WriteLine(kubernetesError);
+        return 2;
+    }
+
+    // With --kubernetes the cluster is the source; files are added only when --config is given explicitly.
+    var configs = parse.GetValue(configOption) is { Length: > 0 } given ? given : kubernetes is null ? ["config"] : [];
     var state = parse.GetValue(stateOption) ?? Environment.GetEnvironmentVariable("SLUICE_STATE_DIR") ?? ".sluice-state";
     if (TelemetryCliOptions.Parse(parse, Console.Error) is not { } telemetry)
     {
@@ -82,6 +91,7 @@ run.SetAction(async (parse, cancellation) =>
         AdminEndpoint = adminEndpoint,
         MaxRequestsInFlight = parse.GetValue(maxInFlightOption),
         AdminToken = string.IsNullOrEmpty(adminToken) ? null : adminToken,
+        Kubernetes = kubernetes,
         Webhook = webhook,
         Telemetry = telemetry,
     };

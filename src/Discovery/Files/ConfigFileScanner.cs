@@ -8,7 +8,7 @@ namespace Sluice.Discovery.Files;
 /// files whose size or modification time changed since the last scan. Hidden entries (<c>.git</c>, editor swap
 /// files, Kubernetes ConfigMap <c>..data</c> internals) are skipped; the symlinks pointing into them are followed.
 /// </summary>
-public sealed class ConfigFileScanner(IReadOnlyList<string> paths, ResourceFileLoader loader)
+public sealed class ConfigFileScanner(IReadOnlyList<string> paths, ResourceFileLoader loader) : IResourceSource
 {
     private Dictionary<string, (long Length, DateTime Modified, LoadedFile File)> _cache = new(StringComparer.Ordinal);
 

@@ -5,7 +5,7 @@ public sealed record Upstream : Resource
     public required UpstreamSpec Spec { get; init; }
 }
 
-[GlooUnsupported(DiagnosticSeverity.Error, "kube", "consul", "aws", "azure", "awsEc2", "pipe", "gcp")]
+[GlooUnsupported(DiagnosticSeverity.Error, "consul", "aws", "azure", "awsEc2", "pipe", "gcp")]
 [GlooUnsupported(DiagnosticSeverity.Warning, "discoveryMetadata", "respectDnsTtl", "dnsRefreshRate",
     "initialStreamWindowSize", "initialConnectionWindowSize", "maxConcurrentStreams", "protocolSelection",
     "httpProxyHostname", "httpConnectHeaders", "httpConnectSslConfig", "proxyProtocolVersion", "preconnectPolicy",
@@ -13,6 +13,12 @@ public sealed record Upstream : Resource
 public sealed record UpstreamSpec
 {
     public StaticUpstream? Static { get; init; }
+
+    /// <summary>
+    /// The endpoints of a Kubernetes Service port (Gloo's <c>kube</c> upstream). Resolved from EndpointSlices by
+    /// <c>sluice run --kubernetes</c>; without it the upstream has no endpoints (503).
+    /// </summary>
+    public KubeUpstream? Kube { get; init; }
 
     public UpstreamSslConfig? SslConfig { get; init; }
 
@@ -73,4 +79,24 @@ public sealed record UpstreamSslConfig
 
     /// <summary>Sluice extension (not in Gloo): accept any server certificate. For development only.</summary>
     public bool InsecureSkipVerify { get; init; }
+}
+
+/// <summary>Gloo's <c>kube</c> upstream spec: a Service port whose endpoints come from the cluster.</summary>
+[GlooUnsupported(DiagnosticSeverity.Warning, "serviceSpec", "subsetSpec")]
+public sealed record KubeUpstream
+{
+    [Sluice.Filters.RequiredField]
+    public string ServiceName { get; init; } = string.Empty;
+
+    /// <summary>Defaults to the Upstream's own namespace.</summary>
+    public string? ServiceNamespace { get; init; }
+
+    [Sluice.Filters.RequiredField]
+    public uint ServicePort { get; init; }
+
+    /// <summary>
+    /// Accepted for Gloo compatibility. Gloo narrows the Service's pods by these labels; Sluice reads EndpointSlices,
+    /// which do not carry pod labels, and uses every endpoint of the Service port.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Selector { get; init; } = ObjectMeta.EmptyLabels;
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Sluice.Discovery.Kubernetes;
 using Sluice.Discovery.Model;
 using Sluice.Gateway.Configuration;
 using Sluice.Gateway.Listeners;
@@ -26,9 +27,12 @@ internal static class AdminEndpoints
         }
 
         app.MapGet("/healthz", () => Results.Text("ok\n"));
+        var kubernetes = app.Services.GetService<KubernetesResourceSource>();
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapGet("/readyz", (ConfigStore store, ListenerManager listeners) =>
-            store.HasServedConfig && listeners.Ready ? Results.Text("ready\n") : Results.Text("not ready: no configuration served yet\n", statusCode: 503));
+            !store.HasServedConfig || !listeners.Ready ? Results.Text("not ready: no configuration served yet\n", statusCode: 503)
+            : kubernetes is not null && !kubernetes.IsConnected ? Results.Text(KubernetesReadiness.Degraded(kubernetes))
+            : Results.Text("ready\n"));
         app.MapGet("/admin/config", (ConfigStore store, ListenerManager listeners) =>
             Results.Bytes(ConfigJson(store, listeners), "application/json"));
         InspectionEndpoints.Map(app);

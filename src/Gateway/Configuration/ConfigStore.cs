@@ -1,4 +1,4 @@
-using Sluice.Discovery.Files;
+using Sluice.Discovery.Loading;
 using Sluice.Discovery.Snapshots;
 using Sluice.Gateway.Translation;
 
@@ -10,7 +10,7 @@ namespace Sluice.Gateway.Configuration;
 /// never lock.
 /// </summary>
 internal sealed partial class ConfigStore(
-    ConfigFileScanner scanner,
+    IResourceSource source,
     LastGoodResources lastGood,
     ConfigTranslator translator,
     string stateDirectory,
@@ -44,7 +44,7 @@ internal sealed partial class ConfigStore(
         lock (_rebuildLock)
         {
             var started = time.GetTimestamp();
-            var files = scanner.Scan();
+            var files = source.Scan();
             var snapshot = SnapshotBuilder.Build(files, lastGood, Current.Source, time, translator.Ingress);
             var compiled = translator.Translate(snapshot);
             Volatile.Write(ref _current, compiled);

@@ -1,4 +1,5 @@
 using Sluice.Discovery.Files;
+using Sluice.Discovery.Kubernetes;
 using Sluice.Discovery.Loading;
 using Sluice.Discovery.Snapshots;
 using Sluice.Filters;
@@ -70,8 +71,16 @@ internal static class GatewayHost
         services.AddSingleton<FilterStateStore>();
         services.AddSingleton(sp => new Sluice.Discovery.Ingress.IngressConverter(options.Ingress, sp.GetService<Sluice.Discovery.Ingress.IServicePortResolver>()));
         services.AddSingleton<ConfigTranslator>();
+        services.AddSingleton<IResourceSource>(sp => options.Kubernetes is null
+            ? sp.GetRequiredService<ConfigFileScanner>()
+            : new CombinedResourceSource([sp.GetRequiredService<ConfigFileScanner>(), sp.GetRequiredService<KubernetesResourceSource>()]));
+        if (options.Kubernetes is { } kubernetes)
+        {
+            KubernetesHosting.Add(services, kubernetes);
+        }
+
         services.AddSingleton(sp => new ConfigStore(
-            sp.GetRequiredService<ConfigFileScanner>(),
+            sp.GetRequiredService<IResourceSource>(),
             sp.GetRequiredService<LastGoodResources>(),
             sp.GetRequiredService<ConfigTranslator>(),
             options.StateDirectory,

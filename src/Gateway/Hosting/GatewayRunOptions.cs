@@ -32,6 +32,9 @@ internal sealed record GatewayRunOptions
     /// <summary>Which Ingresses are ours and the listener ports that serve them.</summary>
     public Sluice.Discovery.Ingress.IngressControllerSettings Ingress { get; init; } = Sluice.Discovery.Ingress.IngressControllerSettings.Default;
 
+    /// <summary>Read resources from a Kubernetes cluster too (<c>--kubernetes</c>); null for files only.</summary>
+    public KubernetesRunOptions? Kubernetes { get; init; }
+
     /// <summary>Tracing switches and the OTLP endpoint.</summary>
     public Telemetry.TelemetryOptions Telemetry { get; init; } = new();
 }

@@ -55,7 +55,26 @@ public class GlooCompatibilityTests
     }
 
     [Fact]
-    public void UnsupportedGlooUpstreamType_Kube_IsAnError()
+    public void UnsupportedGlooUpstreamType_Consul_IsAnError()
+    {
+        var document = Yaml.LoadDocument("""
+            apiVersion: gloo.solo.io/v1
+            kind: Upstream
+            metadata:
+              name: petstore
+              namespace: gloo-system
+            spec:
+              consul:
+                serviceName: petstore
+            """);
+
+        DiagnosticAssert.Single(document.Diagnostics, DiagnosticSeverity.Error, "consul", 7, 3,
+            "Gloo field 'consul' is not supported by Sluice yet; remove it or the resource cannot be served as written");
+        Assert.Null(document.Resource);
+    }
+
+    [Fact]
+    public void GlooKubeUpstream_Loads_WithItsServiceReference()
     {
         var document = Yaml.LoadDocument("""
             apiVersion: gloo.solo.io/v1
@@ -68,11 +87,12 @@ public class GlooCompatibilityTests
                 serviceName: petstore
                 serviceNamespace: default
                 servicePort: 8080
+                selector: {app: petstore}
             """);
 
-        DiagnosticAssert.Single(document.Diagnostics, DiagnosticSeverity.Error, "kube", 7, 3,
-            "Gloo field 'kube' is not supported by Sluice yet; remove it or the resource cannot be served as written");
-        Assert.Null(document.Resource);
+        Assert.Empty(document.Diagnostics);
+        var kube = Assert.IsType<Upstream>(document.Resource).Spec.Kube!;
+        Assert.Equal(("petstore", "default", 8080u, "petstore"), (kube.ServiceName, kube.ServiceNamespace, kube.ServicePort, kube.Selector["app"]));
     }
 
     [Fact]
