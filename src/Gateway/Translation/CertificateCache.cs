@@ -1,60 +1,143 @@
-using System.Collections.Concurrent;
-using System.Diagnostics.CodeAnalysis;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
+using Sluice.Discovery.Model;
+using Sluice.Discovery.Tls;
+using Sluice.Gateway.Listeners;
 
 namespace Sluice.Gateway.Translation;
 
 /// <summary>
-/// Server certificates loaded from PEM files, reloaded when a file's modification time changes, so a rotated
-/// certificate is served to new connections on the next snapshot without a restart.
+/// The long-lived TLS state behind translation, kept across snapshots: parsed certificates by the digest of their
+/// bytes (parsed again only when the bytes change), each virtual service's current and last good server TLS context
+/// (a certificate that breaks keeps the last good one serving), and the certificate files to watch. Used by one
+/// translation at a time (translations are serialized by the config store).
 /// </summary>
 internal sealed class CertificateCache
 {
-    private readonly ConcurrentDictionary<(string Cert, string Key), (DateTime CertTime, DateTime KeyTime, X509Certificate2 Certificate)> _loaded = new();
+    private readonly Lock _lock = new();
+    private Dictionary<string, TlsMaterial> _materials = new(StringComparer.Ordinal);
+    private Dictionary<string, TlsMaterial> _nextMaterials = new(StringComparer.Ordinal);
+    private Dictionary<ResourceId, ServerTlsContext> _serverContexts = [];
+    private Dictionary<ResourceId, ServerTlsContext> _nextServerContexts = [];
+    private HashSet<string> _files = new(StringComparer.Ordinal);
+    private HashSet<string> _nextFiles = new(StringComparer.Ordinal);
 
-    public bool TryLoad(string certPath, string keyPath, [NotNullWhen(true)] out X509Certificate2? certificate)
+    /// <summary>The certificate files the last translation read (or tried to), for the file watcher.</summary>
+    public IReadOnlyCollection<string> WatchedFiles
     {
-        certificate = null;
-        try
+        get
         {
-            var certTime = File.GetLastWriteTimeUtc(certPath);
-            var keyTime = File.GetLastWriteTimeUtc(keyPath);
-            if (_loaded.TryGetValue((certPath, keyPath), out var cached) && cached.CertTime == certTime && cached.KeyTime == keyTime)
+            lock (_lock)
             {
-                certificate = cached.Certificate;
-                return true;
+                return [.. _files];
+            }
+        }
+    }
+
+    /// <summary>Starts a translation: what it does not touch is forgotten when it ends.</summary>
+    public void BeginTranslation()
+    {
+        lock (_lock)
+        {
+            _nextMaterials = new(StringComparer.Ordinal);
+            _nextServerContexts = [];
+            _nextFiles = new(StringComparer.Ordinal);
+        }
+    }
+
+    public void EndTranslation()
+    {
+        lock (_lock)
+        {
+            _materials = _nextMaterials;
+            _files = _nextFiles;
+
+            // A virtual service that is gone forgets its last good certificate; one that is still there keeps it.
+            _serverContexts = _nextServerContexts;
+        }
+    }
+
+    public void Watch(SslFiles? files)
+    {
+        if (files is null)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            foreach (var path in (ReadOnlySpan<string?>)[files.TlsCert, files.TlsKey, files.RootCa])
+            {
+                if (!string.IsNullOrEmpty(path))
+                {
+                    _nextFiles.Add(Path.GetFullPath(path));
+                }
+            }
+        }
+    }
+
+    /// <summary>The parsed material for <paramref name="source"/>; the same instance while its bytes stay the same.</summary>
+    public TlsMaterial? Parse(TlsSource source, bool certificateRequired, out string? problem)
+    {
+        problem = null;
+        var key = $"{source.Digest}|{certificateRequired}";
+        lock (_lock)
+        {
+            if (_nextMaterials.TryGetValue(key, out var known) || _materials.TryGetValue(key, out known))
+            {
+                _nextMaterials[key] = known;
+                return known;
+            }
+        }
+
+        var material = TlsMaterial.Parse(source, certificateRequired, out problem);
+        if (material is not null)
+        {
+            lock (_lock)
+            {
+                _nextMaterials[key] = material;
+            }
+        }
+
+        return material;
+    }
+
+    /// <summary>
+    /// The server context for a virtual service with this material and these settings: the one already built when
+    /// both are unchanged (so connections compare contexts by reference), a new one otherwise. It becomes the
+    /// virtual service's last good context.
+    /// </summary>
+    public ServerTlsContext ServerContext(ResourceId virtualService, TlsMaterial material, ServerTlsSettings settings)
+    {
+        lock (_lock)
+        {
+            if (_serverContexts.TryGetValue(virtualService, out var existing) &&
+                ReferenceEquals(existing.Certificate, material.Certificate) && existing.Settings.Key == settings.Key)
+            {
+                _nextServerContexts[virtualService] = existing;
+                return existing;
+            }
+        }
+
+        var context = new ServerTlsContext($"{virtualService.Namespace}/{virtualService.Name}", material.Certificate!, material.Intermediates, settings);
+        lock (_lock)
+        {
+            _nextServerContexts[virtualService] = context;
+        }
+
+        return context;
+    }
+
+    /// <summary>The context the virtual service served with before its certificate broke; kept for the next snapshot too.</summary>
+    public ServerTlsContext? LastGoodServerContext(ResourceId virtualService)
+    {
+        lock (_lock)
+        {
+            if (_nextServerContexts.TryGetValue(virtualService, out var current) || _serverContexts.TryGetValue(virtualService, out current))
+            {
+                _nextServerContexts[virtualService] = current;
+                return current;
             }
 
-            certificate = Load(certPath, keyPath);
-            _loaded[(certPath, keyPath)] = (certTime, keyTime, certificate);
-            return true;
+            return null;
         }
-        catch (Exception ex) when (ex is IOException or CryptographicException or UnauthorizedAccessException or ArgumentException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>Loads a PEM pair; the problem in words when it cannot be loaded.</summary>
-    public static string? Problem(string certPath, string keyPath)
-    {
-        try
-        {
-            using var certificate = X509Certificate2.CreateFromPemFile(certPath, keyPath);
-            return certificate.HasPrivateKey ? null : "the key does not belong to the certificate";
-        }
-        catch (Exception ex) when (ex is IOException or CryptographicException or UnauthorizedAccessException or ArgumentException)
-        {
-            return ex.Message;
-        }
-    }
-
-    private static X509Certificate2 Load(string certPath, string keyPath)
-    {
-        using var pem = X509Certificate2.CreateFromPemFile(certPath, keyPath);
-
-        // Round-trip through PKCS#12 so SslStream gets a key it can use on every platform.
-        return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), password: null);
     }
 }

@@ -6,6 +6,7 @@ using Sluice.Discovery.Snapshots;
 using Sluice.Filters;
 using Sluice.Gateway.Configuration;
 using Sluice.Gateway.DataPlane;
+using Sluice.Gateway.Listeners;
 using Sluice.Gateway.Routing;
 using Sluice.Gateway.Upstreams;
 using Yarp.ReverseProxy.Forwarder;
@@ -26,47 +27,97 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
     // Clusters bind to the long-lived upstream state; without a registry (tests, offline tools) a private one is used.
     private readonly UpstreamClusterFactory _clusters = new(invokers, upstreams ?? new UpstreamStateRegistry());
 
+    private readonly ServerTlsCompiler _serverTls = new(certificates);
+
     public CompiledConfig Translate(ResourceSnapshot snapshot)
     {
         var index = snapshot.Effective;
         var clusters = new Dictionary<ResourceId, UpstreamCluster>();
         var listeners = new Dictionary<int, CompiledListener>();
-        foreach (var assignment in ListenerPlan.Assign(index))
+        var statuses = new TranslationStatuses();
+        var serverTls = new Dictionary<ResourceId, ServerTlsOutcome>();
+        certificates.BeginTranslation();
+        try
         {
-            var domains = new List<(string, CompiledVirtualHost)>();
-            var sni = new List<(string, System.Security.Cryptography.X509Certificates.X509Certificate2)>();
-            System.Security.Cryptography.X509Certificates.X509Certificate2? fallback = null;
-            foreach (var virtualService in assignment.VirtualServices)
+            foreach (var assignment in ListenerPlan.Assign(index))
             {
-                var compiled = CompileVirtualHost(virtualService, assignment.Gateway, index, clusters);
-                var vsDomains = virtualService.Spec.VirtualHost.EffectiveDomains;
-                domains.AddRange(vsDomains.Select(domain => (domain, compiled)));
-                if (assignment.Ssl && virtualService.Spec.SslConfig?.SslFiles is { } files && certificates.TryLoad(files.TlsCert, files.TlsKey, out var certificate))
+                if (!listeners.ContainsKey(assignment.Port))
                 {
-                    fallback ??= certificate;
-                    var names = virtualService.Spec.SslConfig.SniDomains.Count > 0 ? virtualService.Spec.SslConfig.SniDomains : vsDomains;
-                    sni.AddRange(names.Select(name => (name, certificate)));
+                    listeners.Add(assignment.Port, CompileListener(assignment, index, clusters, serverTls, statuses));
                 }
             }
 
-            listeners.TryAdd(assignment.Port, new CompiledListener
+            var context = new FlattenContext(index, clusters, [], []);
+            foreach (var upstream in index.All.OfType<Upstream>())
             {
-                Name = assignment.Name,
-                BindAddress = assignment.BindAddress,
-                Port = assignment.Port,
-                Ssl = assignment.Ssl,
-                Hosts = new VirtualHostTable(domains),
-                Certificates = assignment.Ssl ? new ServerCertificates(sni, fallback) : ServerCertificates.None,
-            });
+                Cluster(context, upstream.Id);
+            }
         }
-
-        var context = new FlattenContext(index, clusters, [], []);
-        foreach (var upstream in index.All.OfType<Upstream>())
+        finally
         {
-            Cluster(context, upstream.Id);
+            certificates.EndTranslation();
         }
 
-        return new CompiledConfig(snapshot, listeners.ToFrozenDictionary(), clusters.Values.ToFrozenDictionary(c => c.Name, StringComparer.Ordinal));
+        return new CompiledConfig(statuses.Apply(snapshot), listeners.ToFrozenDictionary(), clusters.Values.ToFrozenDictionary(c => c.Name, StringComparer.Ordinal));
+    }
+
+    private CompiledListener CompileListener(
+        ListenerAssignment assignment,
+        ResourceIndex index,
+        Dictionary<ResourceId, UpstreamCluster> clusters,
+        Dictionary<ResourceId, ServerTlsOutcome> serverTls,
+        TranslationStatuses statuses)
+    {
+        var domains = new List<(string, CompiledVirtualHost)>();
+        var sni = new List<(string, ServerTlsContext?)>();
+        var byVirtualHost = new Dictionary<CompiledVirtualHost, ServerTlsContext>(ReferenceEqualityComparer.Instance);
+        ServerTlsContext? fallback = null;
+        foreach (var virtualService in assignment.VirtualServices)
+        {
+            var vsDomains = virtualService.Spec.VirtualHost.EffectiveDomains;
+            ServerTlsContext? tls = null;
+            if (assignment.Ssl && virtualService.Spec.SslConfig is { } ssl)
+            {
+                if (!serverTls.TryGetValue(virtualService.Id, out var outcome))
+                {
+                    serverTls[virtualService.Id] = outcome = _serverTls.Compile(virtualService, index);
+                    if (outcome.Diagnostic is { } diagnostic)
+                    {
+                        statuses.Add(virtualService.Id, diagnostic, served: outcome.Context is not null);
+                    }
+                }
+
+                var names = ssl.SniDomains.Count > 0 ? ssl.SniDomains : vsDomains;
+                sni.AddRange(names.Select(name => (name, outcome.Context)));
+                if (outcome.Context is null)
+                {
+                    // No certificate: its names refuse the handshake and its routes are not reachable on this listener.
+                    continue;
+                }
+
+                tls = outcome.Context;
+                fallback ??= tls;
+            }
+
+            var compiled = CompileVirtualHost(virtualService, assignment.Gateway, index, clusters);
+            domains.AddRange(vsDomains.Select(domain => (domain, compiled)));
+            if (tls is not null)
+            {
+                byVirtualHost[compiled] = tls;
+            }
+        }
+
+        return new CompiledListener
+        {
+            Name = assignment.Name,
+            BindAddress = assignment.BindAddress,
+            Port = assignment.Port,
+            Ssl = assignment.Ssl,
+            Hosts = new VirtualHostTable(domains),
+            Certificates = assignment.Ssl
+                ? new ServerCertificates(sni, fallback, byVirtualHost.ToFrozenDictionary(ReferenceEqualityComparer.Instance))
+                : ServerCertificates.None,
+        };
     }
 
     private CompiledVirtualHost CompileVirtualHost(VirtualService virtualService, GatewayResource? gateway, ResourceIndex index, Dictionary<ResourceId, UpstreamCluster> clusters)
