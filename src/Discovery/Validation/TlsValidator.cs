@@ -49,6 +49,11 @@ internal static class TlsValidator
             diagnostics.Error($"{Path}.sni", $"'{sni}' is not a host name");
         }
 
+        if (useHttp2 && ssl.Sni is { Length: > 0 })
+        {
+            diagnostics.Warning($"{Path}.sni", "with useHttp2 the SNI sent is the request's Host (a limitation of .NET's HTTP/2 client); sni is sent as configured only to HTTP/1.1 upstreams");
+        }
+
         ValidateSubjectAltNames(ssl.VerifySubjectAltName, Path, diagnostics);
         if (ssl.InsecureSkipVerify && (ssl.VerifySubjectAltName.Count > 0 || ssl.SslFiles?.RootCa is not null))
         {

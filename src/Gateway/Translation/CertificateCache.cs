@@ -1,6 +1,7 @@
 using Sluice.Discovery.Model;
 using Sluice.Discovery.Tls;
 using Sluice.Gateway.Listeners;
+using Sluice.Gateway.Upstreams;
 
 namespace Sluice.Gateway.Translation;
 
@@ -19,6 +20,10 @@ internal sealed class CertificateCache
     private Dictionary<ResourceId, ServerTlsContext> _nextServerContexts = [];
     private HashSet<string> _files = new(StringComparer.Ordinal);
     private HashSet<string> _nextFiles = new(StringComparer.Ordinal);
+    private Dictionary<ResourceId, ClientCertificateSlot> _slots = [];
+    private Dictionary<ResourceId, ClientCertificateSlot> _nextSlots = [];
+    private Dictionary<ResourceId, UpstreamTlsPolicy> _upstreamPolicies = [];
+    private Dictionary<ResourceId, UpstreamTlsPolicy> _nextUpstreamPolicies = [];
 
     /// <summary>The certificate files the last translation read (or tried to), for the file watcher.</summary>
     public IReadOnlyCollection<string> WatchedFiles
@@ -40,6 +45,8 @@ internal sealed class CertificateCache
             _nextMaterials = new(StringComparer.Ordinal);
             _nextServerContexts = [];
             _nextFiles = new(StringComparer.Ordinal);
+            _nextSlots = [];
+            _nextUpstreamPolicies = [];
         }
     }
 
@@ -52,6 +59,8 @@ internal sealed class CertificateCache
 
             // A virtual service that is gone forgets its last good certificate; one that is still there keeps it.
             _serverContexts = _nextServerContexts;
+            _slots = _nextSlots;
+            _upstreamPolicies = _nextUpstreamPolicies;
         }
     }
 
@@ -135,6 +144,50 @@ internal sealed class CertificateCache
             {
                 _nextServerContexts[virtualService] = current;
                 return current;
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>The upstream's client certificate slot, the same object for as long as the upstream exists.</summary>
+    public ClientCertificateSlot Slot(ResourceId upstream)
+    {
+        lock (_lock)
+        {
+            if (!_nextSlots.TryGetValue(upstream, out var slot) && !_slots.TryGetValue(upstream, out slot))
+            {
+                slot = new ClientCertificateSlot();
+            }
+
+            _nextSlots[upstream] = slot;
+            return slot;
+        }
+    }
+
+    /// <summary>Records the upstream's policy as its last good one.</summary>
+    public void AcceptUpstreamPolicy(ResourceId upstream, UpstreamTlsPolicy policy)
+    {
+        lock (_lock)
+        {
+            _nextUpstreamPolicies[upstream] = policy;
+        }
+    }
+
+    /// <summary>The policy the upstream had before its certificate broke; kept for the next snapshot too.</summary>
+    public UpstreamTlsPolicy? LastGoodUpstreamPolicy(ResourceId upstream)
+    {
+        lock (_lock)
+        {
+            if (_nextUpstreamPolicies.TryGetValue(upstream, out var policy) || _upstreamPolicies.TryGetValue(upstream, out policy))
+            {
+                _nextUpstreamPolicies[upstream] = policy;
+                if (policy.ClientCertificate is { } slot)
+                {
+                    _nextSlots[upstream] = slot;
+                }
+
+                return policy;
             }
 
             return null;

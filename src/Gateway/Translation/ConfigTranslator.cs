@@ -28,6 +28,7 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
     private readonly UpstreamClusterFactory _clusters = new(invokers, upstreams ?? new UpstreamStateRegistry());
 
     private readonly ServerTlsCompiler _serverTls = new(certificates);
+    private readonly UpstreamTlsCompiler _upstreamTls = new(certificates);
 
     public CompiledConfig Translate(ResourceSnapshot snapshot)
     {
@@ -47,7 +48,7 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
                 }
             }
 
-            var context = new FlattenContext(index, clusters, [], []);
+            var context = new FlattenContext(index, clusters, [], [], statuses);
             foreach (var upstream in index.All.OfType<Upstream>())
             {
                 Cluster(context, upstream.Id);
@@ -99,7 +100,7 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
                 fallback ??= tls;
             }
 
-            var compiled = CompileVirtualHost(virtualService, assignment.Gateway, index, clusters);
+            var compiled = CompileVirtualHost(virtualService, assignment.Gateway, index, clusters, statuses);
             domains.AddRange(vsDomains.Select(domain => (domain, compiled)));
             if (tls is not null)
             {
@@ -120,14 +121,14 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
         };
     }
 
-    private CompiledVirtualHost CompileVirtualHost(VirtualService virtualService, GatewayResource? gateway, ResourceIndex index, Dictionary<ResourceId, UpstreamCluster> clusters)
+    private CompiledVirtualHost CompileVirtualHost(VirtualService virtualService, GatewayResource? gateway, ResourceIndex index, Dictionary<ResourceId, UpstreamCluster> clusters, TranslationStatuses statuses)
     {
         var routes = new List<CompiledRoute>();
         var listenerOptions = gateway?.Spec.HttpGateway is { } http
             ? MergedOptions.Empty.Overlay(http.Options, $"{Describe(gateway)} httpGateway.options")
             : MergedOptions.Empty;
         var hostOptions = listenerOptions.Overlay(virtualService.Spec.VirtualHost.Options, $"{Describe(virtualService)} virtualHost.options");
-        var context = new FlattenContext(index, clusters, routes, [virtualService.Id]);
+        var context = new FlattenContext(index, clusters, routes, [virtualService.Id], statuses);
         AddRoutes(context, virtualService, virtualService.Spec.VirtualHost.Routes, "virtualHost.routes", hostOptions, parentPrefixes: []);
         return new CompiledVirtualHost($"{virtualService.Namespace}/{virtualService.Metadata.Name}", [.. routes]);
     }
@@ -282,7 +283,23 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
 
         var name = $"{id.Namespace}/{id.Name}";
         var upstream = context.Index.Get<Upstream>(id);
-        var cluster = upstream?.Spec.Static is { } hosts ? _clusters.Create(name, upstream.Spec, hosts) : EmptyCluster(name);
+        UpstreamCluster cluster;
+        if (upstream?.Spec.Static is not { } hosts)
+        {
+            cluster = EmptyCluster(name);
+        }
+        else
+        {
+            var tls = _upstreamTls.Compile(upstream, context.Index);
+            if (tls.Diagnostic is { } diagnostic)
+            {
+                context.Statuses.Add(upstream.Id, diagnostic, served: tls.Usable);
+            }
+
+            // Without usable TLS material the upstream answers 503 naming why, rather than connecting with less.
+            cluster = tls.Usable ? _clusters.Create(name, upstream.Spec, hosts, tls.Policy) : EmptyCluster($"{name} (its TLS certificate cannot be loaded; see its status)");
+        }
+
         context.Clusters[id] = cluster;
         return cluster;
     }
@@ -291,5 +308,6 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
 
     private static string Describe(Resource resource) => $"{resource.Kind} {resource.Namespace}/{resource.Metadata.Name}";
 
-    private sealed record FlattenContext(ResourceIndex Index, Dictionary<ResourceId, UpstreamCluster> Clusters, List<CompiledRoute> Routes, List<ResourceId> Chain);
+    /// <param name="Statuses">Where problems found while building clusters go (an upstream's certificate that does not load).</param>
+    private sealed record FlattenContext(ResourceIndex Index, Dictionary<ResourceId, UpstreamCluster> Clusters, List<CompiledRoute> Routes, List<ResourceId> Chain, TranslationStatuses Statuses);
 }
