@@ -59,7 +59,7 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
             certificates.EndTranslation();
         }
 
-        return new CompiledConfig(statuses.Apply(snapshot), listeners.ToFrozenDictionary(), clusters.Values.ToFrozenDictionary(c => c.Name, StringComparer.Ordinal));
+        return new CompiledConfig(statuses.Apply(snapshot), listeners.ToFrozenDictionary(), clusters.ToFrozenDictionary(c => $"{c.Key.Namespace}/{c.Key.Name}", c => c.Value, StringComparer.Ordinal));
     }
 
     private CompiledListener CompileListener(
