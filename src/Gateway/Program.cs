@@ -17,7 +17,16 @@ var adminOption = new Option<string>("--admin")
     Description = "HOST:PORT of the admin listener (healthz, readyz, admin/config). Default: 127.0.0.1:19000",
     DefaultValueFactory = _ => "127.0.0.1:19000",
 };
-var run = new Command("run", "Serve the configuration and reload it whenever a file changes.") { configOption, stateOption, adminOption };
+var maxInFlightOption = new Option<int>("--max-in-flight")
+{
+    Description = "Requests in flight across all listeners beyond which new ones get 503 with Retry-After. Default: 10000",
+    DefaultValueFactory = _ => 10_000,
+};
+var adminTokenFileOption = new Option<string>("--admin-token-file")
+{
+    Description = "A file holding a token the admin API requires as 'Authorization: Bearer TOKEN' (/healthz and /readyz stay open). Default: $SLUICE_ADMIN_TOKEN, else none",
+};
+var run = new Command("run", "Serve the configuration and reload it whenever a file changes.") { configOption, stateOption, adminOption, maxInFlightOption, adminTokenFileOption };
 run.SetAction(async (parse, cancellation) =>
 {
     var admin = parse.GetValue(adminOption)!;
@@ -29,7 +38,34 @@ run.SetAction(async (parse, cancellation) =>
 
     var configs = parse.GetValue(configOption) is { Length: > 0 } given ? given : ["config"];
     var state = parse.GetValue(stateOption) ?? Environment.GetEnvironmentVariable("SLUICE_STATE_DIR") ?? ".sluice-state";
-    var options = new GatewayRunOptions { ConfigPaths = configs, StateDirectory = Path.GetFullPath(state), AdminEndpoint = adminEndpoint };
+    if (parse.GetValue(maxInFlightOption) is < 1)
+    {
+        Console.Error.WriteLine("--max-in-flight: must be at least 1");
+        return 2;
+    }
+
+    string? adminToken = Environment.GetEnvironmentVariable("SLUICE_ADMIN_TOKEN");
+    if (parse.GetValue(adminTokenFileOption) is { } tokenFile)
+    {
+        try
+        {
+            adminToken = File.ReadAllText(tokenFile).Trim();
+        }
+        catch (IOException ex)
+        {
+            Console.Error.WriteLine($"--admin-token-file: {ex.Message}");
+            return 2;
+        }
+    }
+
+    var options = new GatewayRunOptions
+    {
+        ConfigPaths = configs,
+        StateDirectory = Path.GetFullPath(state),
+        AdminEndpoint = adminEndpoint,
+        MaxRequestsInFlight = parse.GetValue(maxInFlightOption),
+        AdminToken = string.IsNullOrEmpty(adminToken) ? null : adminToken,
+    };
     await using var app = GatewayHost.Build(options);
     await app.RunAsync(cancellation).ConfigureAwait(false);
     return 0;

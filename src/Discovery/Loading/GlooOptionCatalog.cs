@@ -16,19 +16,18 @@ internal static class GlooOptionCatalog
         "appendXForwardedHost", "corsPolicyMergeSettings",
 
         // Listener-level (httpGateway.options) settings of Gloo's HTTP connection manager.
-        "httpConnectionManagerSettings", "grpcWeb", "healthCheck", "grpcJsonTranscoder", "proxyLatency", "caching",
+        "grpcWeb", "healthCheck", "grpcJsonTranscoder", "proxyLatency", "caching",
         "leftmostXffAddress", "connectionLimit", "router", "sanitizeClusterHeader", "statefulSession", "tap",
         "dynamicForwardProxy",
     ], StringComparer.Ordinal);
 
     private static readonly FrozenSet<string> Known = FrozenSet.ToFrozenSet(
     [
-        "extauth", "jwt", "jwtStaged",
-        "jwtProvidersStaged", "rbac", "waf", "dlp", "ratelimit", "ratelimitBasic", "ratelimitEarly", "ratelimitRegular",
+        "jwtProvidersStaged", "waf", "dlp", "ratelimit", "ratelimitBasic", "ratelimitEarly", "ratelimitRegular",
         "rateLimitConfigs", "rateLimitEarlyConfigs", "rateLimitRegularConfigs", "ratelimitEarlyBasic",
         "ratelimitRegularBasic", "csrf", "autoHostRewrite", "hostRewriteHeader", "hostRewritePathRegex", "extProc",
         "ai", "wasm", "extensions", "headerValidationSettings", "clusterHeader", "networkLocalRatelimit",
-        "httpLocalRatelimit", "disableExtProc",
+        "disableExtProc",
         .. WarningOnly,
     ], StringComparer.Ordinal);
 

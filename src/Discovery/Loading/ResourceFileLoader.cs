@@ -101,7 +101,7 @@ public sealed class ResourceFileLoader
             if (layout is null)
             {
                 unreadable = true;
-                documents.Add(Problem(path, where, "missing 'kind': say which resource this is (VirtualService, RouteTable, Upstream, UpstreamGroup, Gateway or Secret), or store it in Gloo's layout <kind-plural>/<namespace>/<name>.yaml"));
+                documents.Add(Problem(path, where, "missing 'kind': say which resource this is (VirtualService, RouteTable, Upstream, UpstreamGroup, Gateway, AuthConfig or Secret), or store it in Gloo's layout <kind-plural>/<namespace>/<name>.yaml"));
                 return;
             }
 
@@ -239,6 +239,7 @@ public sealed class ResourceFileLoader
         ResourceKind.UpstreamGroup => typeof(UpstreamGroupSpec),
         ResourceKind.Gateway => typeof(GatewaySpec),
         ResourceKind.Secret => typeof(SecretSpec),
+        ResourceKind.AuthConfig => typeof(Sluice.Filters.ExtAuth.AuthConfigSpec),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -250,6 +251,7 @@ public sealed class ResourceFileLoader
         ResourceKind.UpstreamGroup => new UpstreamGroup { Kind = kind, ApiVersion = apiVersion, Metadata = metadata, Origin = origin, Spec = (UpstreamGroupSpec)spec },
         ResourceKind.Gateway => new Gateway { Kind = kind, ApiVersion = apiVersion, Metadata = metadata, Origin = origin, Spec = (GatewaySpec)spec },
         ResourceKind.Secret => new Secret { Kind = kind, ApiVersion = apiVersion, Metadata = metadata, Origin = origin, Spec = (SecretSpec)spec },
+        ResourceKind.AuthConfig => new AuthConfig { Kind = kind, ApiVersion = apiVersion, Metadata = metadata, Origin = origin, Spec = (Sluice.Filters.ExtAuth.AuthConfigSpec)spec },
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }

@@ -10,6 +10,7 @@ internal static class ResourceKinds
     public const string GlooGatewayApiVersion = "gateway.solo.io/v1";
     public const string GlooApiVersion = "gloo.solo.io/v1";
     public const string KubernetesCoreApiVersion = "v1";
+    public const string GlooEnterpriseApiVersion = "enterprise.gloo.solo.io/v1";
 
     public static readonly FrozenDictionary<string, ResourceKind> ByName = new Dictionary<string, ResourceKind>
     {
@@ -19,6 +20,7 @@ internal static class ResourceKinds
         ["UpstreamGroup"] = ResourceKind.UpstreamGroup,
         ["Gateway"] = ResourceKind.Gateway,
         ["Secret"] = ResourceKind.Secret,
+        ["AuthConfig"] = ResourceKind.AuthConfig,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Gloo's file mode stores resources as <c>&lt;plural&gt;/&lt;namespace&gt;/&lt;name&gt;.yaml</c>.</summary>
@@ -29,17 +31,19 @@ internal static class ResourceKinds
         ["upstreams"] = ResourceKind.Upstream,
         ["upstreamgroups"] = ResourceKind.UpstreamGroup,
         ["gateways"] = ResourceKind.Gateway,
+        ["authconfigs"] = ResourceKind.AuthConfig,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Gloo kinds Sluice does not serve; a document of one of them is skipped with a warning.</summary>
     public static readonly FrozenSet<string> IgnoredGlooKinds = FrozenSet.ToFrozenSet(
     [
-        "Settings", "Proxy", "AuthConfig", "RateLimitConfig", "VirtualHostOption", "RouteOption", "HttpListenerOption",
+        "Settings", "Proxy", "RateLimitConfig", "VirtualHostOption", "RouteOption", "HttpListenerOption",
         "ListenerOption", "MatchableHttpGateway", "MatchableTcpGateway", "GraphQLApi", "Artifact",
     ], StringComparer.Ordinal);
 
     public static string ApiVersionFor(ResourceKind kind, bool gloo) => kind == ResourceKind.Secret ? KubernetesCoreApiVersion
         : !gloo ? SluiceApiVersion
+        : kind == ResourceKind.AuthConfig ? GlooEnterpriseApiVersion
         : kind is ResourceKind.Upstream or ResourceKind.UpstreamGroup ? GlooApiVersion
         : GlooGatewayApiVersion;
 

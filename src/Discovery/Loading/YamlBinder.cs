@@ -475,6 +475,14 @@ internal sealed class YamlBinder(FilterRegistry filters)
                     GlooUnsupported[field] = attribute.Severity;
                 }
             }
+
+            foreach (var attribute in type.GetCustomAttributes<GlooFieldsNotImplementedAttribute>())
+            {
+                foreach (var field in attribute.Fields)
+                {
+                    GlooUnsupported[field] = attribute.IgnoringChangesBehaviour ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning;
+                }
+            }
         }
 
         public Dictionary<string, PropertyInfo> Properties { get; } = new(StringComparer.Ordinal);

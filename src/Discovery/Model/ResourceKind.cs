@@ -8,4 +8,5 @@ public enum ResourceKind
     UpstreamGroup,
     Gateway,
     Secret,
+    AuthConfig,
 }

@@ -45,6 +45,11 @@ public static class CrossResourceValidator
             }
         }
 
+        foreach (var authConfig in index.All.OfType<AuthConfig>())
+        {
+            CheckAuthConfigSecrets(authConfig, index, problems);
+        }
+
         foreach (var gateway in index.Gateways)
         {
             if (gateway.Spec.HttpGateway is { } http)
@@ -71,6 +76,35 @@ public static class CrossResourceValidator
             {
                 CheckUpstreamRef(owner, new ResourceRef { Name = reference.Name, Namespace = reference.Namespace }, $"{path}.{name}.{reference.RelativePath}", index, problems);
             }
+
+            foreach (var reference in descriptor.ResourceReferences(value))
+            {
+                CheckReference(owner, reference, $"{path}.{name}", index, problems);
+            }
+        }
+    }
+
+    /// <summary>
+    /// An AuthConfig or Secret a filter names must be served, or the resource naming it is rejected: authentication
+    /// never silently turns into no authentication. A served (last good) version whose reference disappears keeps
+    /// serving, and its filter fails closed.
+    /// </summary>
+    private static void CheckReference(Resource owner, ResourceReference reference, string optionPath, ResourceIndex index, List<CrossResourceProblem> problems)
+    {
+        var kind = reference.Kind == ReferencedKind.AuthConfig ? ResourceKind.AuthConfig : ResourceKind.Secret;
+        var id = new ResourceId(kind, string.IsNullOrEmpty(reference.Namespace) ? owner.Namespace : reference.Namespace, reference.Name);
+        if (!index.Contains(id))
+        {
+            var path = reference.RelativePath.Length == 0 ? optionPath : optionPath.Length == 0 ? reference.RelativePath : $"{optionPath}.{reference.RelativePath}";
+            problems.Add(new(owner.Id, ResourceDiagnostics.Create(owner, DiagnosticSeverity.Error, path, Missing(index, id)), Blocking: false));
+        }
+    }
+
+    private static void CheckAuthConfigSecrets(AuthConfig authConfig, ResourceIndex index, List<CrossResourceProblem> problems)
+    {
+        foreach (var reference in Sluice.Filters.ExtAuth.AuthConfigSpecValidator.SecretReferences(authConfig.Spec))
+        {
+            CheckReference(authConfig, reference, string.Empty, index, problems);
         }
     }
 

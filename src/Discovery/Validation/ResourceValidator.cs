@@ -33,6 +33,9 @@ public static class ResourceValidator
             case Secret secret:
                 ValidateSecret(secret.Spec, diagnostics);
                 break;
+            case AuthConfig authConfig:
+                Sluice.Filters.ExtAuth.AuthConfigSpecValidator.Validate(authConfig.Spec, new OptionDiagnostics(diagnostics));
+                break;
         }
 
         if (resource.Metadata.Name.Length > 253 || resource.Metadata.Name.AsSpan().ContainsAny(" /\\\r\n\0"))
@@ -41,6 +44,14 @@ public static class ResourceValidator
         }
 
         return diagnostics.Items;
+    }
+
+    /// <summary>Lets specs validated by Filters' own rules report into a resource's diagnostics.</summary>
+    private sealed class OptionDiagnostics(ResourceDiagnostics diagnostics) : IOptionsDiagnostics
+    {
+        public void Error(string relativePath, string message) => diagnostics.Error(relativePath, message);
+
+        public void Warning(string relativePath, string message) => diagnostics.Warning(relativePath, message);
     }
 
     private static void ValidateSecret(SecretSpec spec, ResourceDiagnostics diagnostics)
@@ -93,11 +104,16 @@ public static class ResourceValidator
     }
 
     /// <summary>Options that only make sense per route (Gloo has them in RouteOptions alone) are refused above it.</summary>
-    private static void RouteOnlyOptions(OptionSet options, string path, ResourceDiagnostics diagnostics)
+    private static void RouteOnlyOptions(OptionSet options, string path, ResourceDiagnostics diagnostics, bool listener = false)
     {
+        if (!listener)
+        {
+            RouteValidator.RefuseListenerSettings(options, path, diagnostics);
+        }
+
         foreach (var name in options.Values.Keys)
         {
-            if (FilterRegistry.Default.TryGet(name, out var descriptor) && !descriptor.AllowedOnVirtualHost)
+            if (FilterRegistry.Default.TryGet(name, out var descriptor) && !descriptor.IsListenerSetting && !descriptor.AllowedOnVirtualHost)
             {
                 diagnostics.Error($"{path}.{name}", $"'{name}' is a route option; set it on the routes (or weighted destinations) that need it");
             }
@@ -143,7 +159,7 @@ public static class ResourceValidator
     {
         if (spec.HttpGateway is { } http)
         {
-            RouteOnlyOptions(http.Options, "httpGateway.options", diagnostics);
+            RouteOnlyOptions(http.Options, "httpGateway.options", diagnostics, listener: true);
             RouteValidator.ValidateExpressions(http.VirtualServiceExpressions, "httpGateway.virtualServiceExpressions", diagnostics);
         }
 

@@ -23,6 +23,7 @@ internal static class RouteValidator
 
     private static void ValidateRoute(Route route, string path, ResourceDiagnostics diagnostics)
     {
+        RefuseListenerSettings(route.Options, $"{path}.options", diagnostics);
         for (var m = 0; m < route.Matchers.Count; m++)
         {
             ValidateMatcher(route.Matchers[m], $"{path}.matchers[{m}]", diagnostics);
@@ -145,6 +146,18 @@ internal static class RouteValidator
         }
     }
 
+    /// <summary>Listener settings (e.g. httpConnectionManagerSettings) belong to a Gateway, never to a route.</summary>
+    internal static void RefuseListenerSettings(OptionSet options, string path, ResourceDiagnostics diagnostics)
+    {
+        foreach (var name in options.Values.Keys)
+        {
+            if (FilterRegistry.Default.TryGet(name, out var descriptor) && descriptor.IsListenerSetting)
+            {
+                diagnostics.Error($"{path}.{name}", $"'{name}' is a listener setting; set it in a Gateway's httpGateway.options");
+            }
+        }
+    }
+
     internal static void ValidateWeightedDestinations(IReadOnlyList<WeightedDestination> destinations, string path, ResourceDiagnostics diagnostics)
     {
         if (destinations.Count == 0)
@@ -157,6 +170,7 @@ internal static class RouteValidator
         for (var i = 0; i < destinations.Count; i++)
         {
             total += destinations[i].Weight;
+            RefuseListenerSettings(destinations[i].Options, $"{path}[{i}].options", diagnostics);
             if (destinations[i].Destination.Upstream is null)
             {
                 diagnostics.Error($"{path}[{i}].destination", "a destination needs 'upstream' (a reference by name and namespace)");

@@ -37,6 +37,12 @@ public sealed class FilterRegistry
         new Retry.IncludeRequestAttemptCountFilterDescriptor(),
         new Fault.FaultFilterDescriptor(),
         new Shadowing.ShadowingFilterDescriptor(),
+        new Listener.HttpConnectionManagerSettingsDescriptor(),
+        new Jwt.JwtStagedFilterDescriptor(),
+        new Jwt.JwtFilterDescriptor(),
+        new Rbac.RbacFilterDescriptor(),
+        new ExtAuth.ExtAuthFilterDescriptor(),
+        new RateLimit.LocalRateLimitFilterDescriptor(),
     ]);
 
     public IEnumerable<string> OptionNames => _byOptionName.Keys;

@@ -8,6 +8,12 @@ public abstract class HttpFilter
 {
     public abstract FilterStage Stage { get; }
 
+    /// <summary>
+    /// Order inside a stage, lowest first, where Gloo fixes one: <c>jwtStaged.beforeExtAuth</c>, then <c>extauth</c>,
+    /// then <c>jwtStaged.afterExtAuth</c>, all in AuthN.
+    /// </summary>
+    public virtual int OrderInStage => 0;
+
     /// <summary>Runs before forwarding. Completes synchronously for most filters, hence ValueTask.</summary>
     public virtual ValueTask<FilterVerdict> OnRequestAsync(ProxyExchange exchange) => new(FilterVerdict.Continue);
 

@@ -22,6 +22,18 @@ public sealed class ProxyExchange
     /// <summary>When the gateway started handling the request.</summary>
     public DateTimeOffset StartTime { get; init; }
 
+    /// <summary>
+    /// The client's address as the listener's trust settings decide it: the connection's peer unless trusted proxies
+    /// in front of the gateway say otherwise (X-Forwarded-For). Rate limits, logs and templates use this.
+    /// </summary>
+    public System.Net.IPAddress? ClientAddress { get; set; }
+
+    /// <summary>The X-Forwarded-For value the upstream gets (null sends none), decided once with <see cref="ClientAddress"/>.</summary>
+    public string? ForwardedFor { get; set; }
+
+    /// <summary>The X-Forwarded-Proto value the upstream gets: the listener's scheme, or a trusted proxy's.</summary>
+    public string ForwardedProto { get; set; } = "http";
+
     /// <summary>The matched virtual host (<c>namespace/name</c> of its VirtualService).</summary>
     public string VirtualHostName { get; init; } = string.Empty;
 
@@ -64,6 +76,9 @@ public sealed class ProxyExchange
 
     /// <summary>Where to mirror this request (<c>shadowing</c>, when its percentage picked it); null for none.</summary>
     internal Shadowing.ShadowPolicy? Shadow { get; set; }
+
+    /// <summary>The JWT that authenticated this request (set by <c>jwtStaged</c> / <c>jwt</c>), for rbac, rate-limit keys and headers.</summary>
+    public Jwt.VerifiedJwt? Jwt { get; set; }
 
     /// <summary>The route's filters in stage order; the response side runs them in reverse.</summary>
     public HttpFilter[] Chain { get; set; } = [];

@@ -104,7 +104,7 @@ internal sealed class LbHashFilter(IReadOnlyList<HashPolicy> policies, Random ra
             return Hash(generated);
         }
 
-        if (policy.SourceIp && exchange.HttpContext.Connection.RemoteIpAddress is { } address)
+        if (policy.SourceIp && (exchange.ClientAddress ?? exchange.HttpContext.Connection.RemoteIpAddress) is { } address)
         {
             Span<byte> bytes = stackalloc byte[16];
             var ip = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 using Sluice.Discovery.Model;
 using Sluice.Gateway.Configuration;
@@ -13,6 +14,17 @@ internal static class AdminEndpoints
 {
     public static void Map(WebApplication app)
     {
+        var options = app.Services.GetRequiredService<GatewayRunOptions>();
+        if (options.AdminToken is { } token)
+        {
+            app.Use(AdminToken.Require(token));
+        }
+
+        if (!IPAddress.IsLoopback(options.AdminEndpoint.Address) && options.AdminToken is null)
+        {
+            app.Logger.LogWarning("The admin API listens on {Address}, beyond loopback, without --admin-token-file: anyone who reaches it can read the configuration", options.AdminEndpoint);
+        }
+
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         app.MapGet("/readyz", (ConfigStore store, ListenerManager listeners) =>
             store.HasServedConfig && listeners.Ready ? Results.Text("ready\n") : Results.Text("not ready: no configuration served yet\n", statusCode: 503));

@@ -48,4 +48,7 @@ internal sealed class CompiledListener
 
     /// <summary>What upstreams learn about verified client certificates (<c>x-forwarded-client-cert</c>).</summary>
     public ClientCertForwarding ClientCertForwarding { get; init; } = ClientCertForwarding.Sanitize;
+
+    /// <summary>The Gateway's httpConnectionManagerSettings with edge defaults: client address trust, limits, normalization.</summary>
+    public ListenerSettings Settings { get; init; } = ListenerSettings.Default;
 }

@@ -19,19 +19,16 @@ internal sealed class ForwardingTransformer : HttpTransformer
         proxyRequest.RequestUri = RequestUtilities.MakeDestinationAddress(destinationPrefix, new PathString(exchange.UpstreamPath), httpContext.Request.QueryString);
         proxyRequest.Headers.Host = exchange.UpstreamHost ?? httpContext.Request.Host.Value;
 
+        // The client's own X-Forwarded-* are replaced by what the listener's trust settings decided at the door.
         var headers = proxyRequest.Headers;
-        var remote = httpContext.Connection.RemoteIpAddress;
-        if (remote is not null)
+        headers.Remove("X-Forwarded-For");
+        if (exchange.ForwardedFor is { } forwardedFor)
         {
-            // Envoy appends the peer to X-Forwarded-For; which earlier hops to trust is the security work's concern.
-            var existing = httpContext.Request.Headers["X-Forwarded-For"];
-            headers.Remove("X-Forwarded-For");
-            var peer = remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4().ToString() : remote.ToString();
-            headers.TryAddWithoutValidation("X-Forwarded-For", existing.Count == 0 ? peer : $"{existing}, {peer}");
+            headers.TryAddWithoutValidation("X-Forwarded-For", forwardedFor);
         }
 
         headers.Remove("X-Forwarded-Proto");
-        headers.TryAddWithoutValidation("X-Forwarded-Proto", httpContext.Request.Scheme);
+        headers.TryAddWithoutValidation("X-Forwarded-Proto", exchange.ForwardedProto);
     }
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)

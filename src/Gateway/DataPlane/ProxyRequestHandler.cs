@@ -11,16 +11,44 @@ namespace Sluice.Gateway.DataPlane;
 /// pick the virtual host and the first matching route, run its filters, and forward with YARP's forwarder.
 /// ASP.NET's endpoint routing is bypassed: it matches case-insensitively by templates, not Gloo's semantics.
 /// </summary>
-internal sealed class ProxyRequestHandler(ConfigStore store, IHttpForwarder forwarder, TimeProvider time, ILoggerFactory loggers, ILogger<ProxyRequestHandler> logger)
+internal sealed class ProxyRequestHandler(ConfigStore store, IHttpForwarder forwarder, TimeProvider time, ILoggerFactory loggers, ILogger<ProxyRequestHandler> logger, GatewayRunOptions? options = null)
 {
     private static readonly byte[] NoRouteBody = "no route matched this request\n"u8.ToArray();
     private static readonly byte[] NoListenerBody = "this listener serves no virtual service\n"u8.ToArray();
     private static readonly byte[] BadPathBody = "the request path is not allowed (encoded slash or backslash, or not absolute)\n"u8.ToArray();
+    private static readonly byte[] SheddingBody = "the gateway is at its limit of requests in flight; retry shortly\n"u8.ToArray();
+
+    private readonly int _maxInFlight = options?.MaxRequestsInFlight ?? int.MaxValue;
+    private int _inFlight;
 
     /// <summary>Forwarding for routes that retry or mirror; the handler's own path stays a single attempt.</summary>
     private readonly ForwardingLoop _loop = new(forwarder, time, new ShadowSender(time, loggers.CreateLogger<ShadowSender>()), loggers.CreateLogger<ForwardingLoop>());
 
+    /// <summary>
+    /// Sheds load past the global in-flight limit with 503 and Retry-After before any work is done, so an overload
+    /// degrades into fast refusals instead of every request slowing down together.
+    /// </summary>
     public async Task InvokeAsync(HttpContext context)
+    {
+        if (Interlocked.Increment(ref _inFlight) > _maxInFlight)
+        {
+            Interlocked.Decrement(ref _inFlight);
+            context.Response.Headers.RetryAfter = "1";
+            await LocalReply.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, SheddingBody).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await HandleAsync(context).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private async Task HandleAsync(HttpContext context)
     {
         var config = store.Current;
         var localPort = context.Connection.LocalPort;
@@ -37,7 +65,28 @@ internal sealed class ProxyRequestHandler(ConfigStore store, IHttpForwarder forw
             request.Scheme = "http";
         }
 
-        if (!PathNormalizer.TryNormalize(request.Path.Value ?? string.Empty, out var path))
+        var settings = listener.Settings;
+        if (RequestGuard.Check(context, settings) is { } refusal)
+        {
+            await LocalReply.WriteAsync(context, StatusCodes.Status400BadRequest, refusal).ConfigureAwait(false);
+            return;
+        }
+
+        var rawPath = request.Path.Value ?? string.Empty;
+        if (settings.EscapedSlashes != Filters.Listener.PathWithEscapedSlashesAction.REJECT_REQUEST && PathNormalizer.HasEscapedSlash(rawPath))
+        {
+            var unescaped = PathNormalizer.UnescapeSlashes(rawPath);
+            if (settings.EscapedSlashes == Filters.Listener.PathWithEscapedSlashesAction.UNESCAPE_AND_REDIRECT && PathNormalizer.TryNormalize(unescaped, out var target))
+            {
+                context.Response.StatusCode = StatusCodes.Status307TemporaryRedirect;
+                context.Response.Headers.Location = new PathString(target).ToUriComponent() + request.QueryString.Value;
+                return;
+            }
+
+            rawPath = unescaped;
+        }
+
+        if (!PathNormalizer.TryNormalize(rawPath, out var path))
         {
             await LocalReply.WriteAsync(context, StatusCodes.Status400BadRequest, BadPathBody).ConfigureAwait(false);
             return;
@@ -60,6 +109,9 @@ internal sealed class ProxyRequestHandler(ConfigStore store, IHttpForwarder forw
             Chain = chain,
             VirtualHostName = virtualHost!.Name,
             UpstreamName = picked?.Cluster.Name,
+            ClientAddress = ClientAddress.Resolve(context, settings),
+            ForwardedFor = ClientAddress.Forwarded(context, settings),
+            ForwardedProto = settings.TrustsForwardedFor && request.Headers["X-Forwarded-Proto"] is [{ } proto] && proto is "http" or "https" ? proto : request.Scheme,
         };
         foreach (var filter in chain)
         {

@@ -19,6 +19,10 @@ internal static class GatewayHost
 {
     public static WebApplication Build(GatewayRunOptions options, Action<ILoggingBuilder>? configureLogging = null)
     {
+        // Kestrel accepts a bare LF as a line end by default; an edge proxy must not, or a request can be framed one
+        // way here and another way by whatever parses it next (request smuggling).
+        AppContext.SetSwitch("Microsoft.AspNetCore.Server.Kestrel.DisableHttp1LineFeedTerminators", true);
+
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "sluice", Args = [] });
         builder.Logging.ClearProviders();
         if (configureLogging is null)
@@ -60,6 +64,7 @@ internal static class GatewayHost
         });
         services.AddSingleton<UpstreamInvokerPool>();
         services.AddSingleton<CertificateCache>();
+        services.AddSingleton<FilterStateStore>();
         services.AddSingleton<ConfigTranslator>();
         services.AddSingleton(sp => new ConfigStore(
             sp.GetRequiredService<ConfigFileScanner>(),

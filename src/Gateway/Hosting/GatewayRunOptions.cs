@@ -18,4 +18,10 @@ internal sealed record GatewayRunOptions
     public TimeSpan ReloadQuietPeriod { get; init; } = TimeSpan.FromMilliseconds(150);
 
     public TimeSpan ReloadPollInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Requests in flight across all listeners beyond which new ones are shed with 503 and Retry-After.</summary>
+    public int MaxRequestsInFlight { get; init; } = 10_000;
+
+    /// <summary>When set, the admin API (not /healthz and /readyz) requires <c>Authorization: Bearer</c> with this token.</summary>
+    public string? AdminToken { get; init; }
 }

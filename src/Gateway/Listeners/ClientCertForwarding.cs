@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using Sluice.Filters.Listener;
 using Sluice.Gateway.Tls;
 
 namespace Sluice.Gateway.Listeners;
@@ -17,6 +18,11 @@ internal sealed record ClientCertForwarding(bool SetHeader, bool Subject, bool C
 
     /// <summary>Envoy's default (SANITIZE): remove the client's header, add nothing.</summary>
     public static ClientCertForwarding Sanitize { get; } = new(false, false, false, false, false);
+
+    /// <summary>From <c>forwardClientCertDetails</c> and <c>setCurrentClientCertDetails</c>; only SANITIZE_SET adds the header.</summary>
+    public static ClientCertForwarding From(ListenerSettings settings) => settings.ForwardClientCertDetails == ForwardClientCertDetails.SANITIZE_SET
+        ? new(true, settings.SetCurrentClientCertDetails.Subject, settings.SetCurrentClientCertDetails.Cert, settings.SetCurrentClientCertDetails.Dns, settings.SetCurrentClientCertDetails.Uri)
+        : Sanitize;
 
     /// <summary>The header value for one connection's client certificate, served by <paramref name="server"/>.</summary>
     public string Format(X509Certificate2 client, X509Certificate2 server)

@@ -22,6 +22,7 @@ internal sealed partial class ListenerManager(
 {
     private readonly SemaphoreSlim _reconcileGate = new(1, 1);
     private readonly ListenerRequestGate _gate = new(handler, store);
+    private readonly Dictionary<(string Address, int Port, bool Ssl), KestrelServerLimits> _limits = [];
     private readonly Dictionary<(string Address, int Port, bool Ssl), WebApplication> _running = [];
     private bool _stopping;
 
@@ -86,6 +87,7 @@ internal sealed partial class ListenerManager(
                 foreach (var entry in toStop)
                 {
                     _running.Remove(entry.Key);
+                    _limits.Remove(entry.Key);
                 }
             }
 
@@ -101,6 +103,12 @@ internal sealed partial class ListenerManager(
                 {
                     if (_running.ContainsKey(key))
                     {
+                        // A listener that stays keeps its socket; its limits follow the new settings.
+                        if (_limits.TryGetValue(key, out var limits))
+                        {
+                            ListenerLimits.Apply(limits, listener.Settings);
+                        }
+
                         continue;
                     }
                 }
@@ -144,13 +152,20 @@ internal sealed partial class ListenerManager(
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = null;
+            ListenerLimits.Apply(kestrel.Limits, listener.Settings);
+            lock (_running)
+            {
+                _limits[(listener.BindAddress, listener.Port, listener.Ssl)] = kestrel.Limits;
+            }
 
             // An h2c stream says ':scheme: http' on a connection that carries the TLS marker; let that through.
             kestrel.AllowAlternateSchemes = !listener.Ssl;
             var port = listener.Port;
+            var connections = new ListenerConnectionLimit(store, port, logger);
             void Configure(ListenOptions listen)
             {
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
+                listen.Use(connections.Wrap);
                 if (listener.Ssl)
                 {
                     listen.UseHttps(new TlsHandshakeCallbackOptions { OnConnection = context => SelectTls(context, port) });

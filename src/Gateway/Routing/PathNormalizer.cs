@@ -56,6 +56,15 @@ internal static class PathNormalizer
         return true;
     }
 
+    /// <summary>Whether the path holds <c>%2F</c> or <c>%5C</c> (Kestrel leaves <c>%2F</c> encoded; the rest it decodes).</summary>
+    public static bool HasEscapedSlash(string path) =>
+        path.Contains("%2F", StringComparison.OrdinalIgnoreCase) || path.Contains("%5C", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Envoy's UNESCAPE_*: <c>%2F</c> becomes '/', <c>%5C</c> becomes '' (which normalization still refuses).</summary>
+    public static string UnescapeSlashes(string path) => path
+        .Replace("%2F", "/", StringComparison.OrdinalIgnoreCase)
+        .Replace("%5C", "\\", StringComparison.OrdinalIgnoreCase);
+
     private static string Rebuild(string path)
     {
         var segments = new List<string>();

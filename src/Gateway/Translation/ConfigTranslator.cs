@@ -22,8 +22,11 @@ namespace Sluice.Gateway.Translation;
 /// output is Sluice's own route table driving YARP's <see cref="IHttpForwarder"/> directly, not an IProxyConfig,
 /// because YARP's config routing is endpoint routing (case-insensitive templates, whole-update rejection).
 /// </summary>
-internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPool invokers, CertificateCache certificates, UpstreamStateRegistry? upstreams = null)
+internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPool invokers, CertificateCache certificates, UpstreamStateRegistry? upstreams = null, FilterStateStore? filterState = null)
 {
+    // Filter state (rate-limit buckets, JWKS caches) outlives each translation; without a store (tests) a private one is used.
+    private readonly FilterStateStore _filterState = filterState ?? new FilterStateStore();
+
     // Clusters bind to the long-lived upstream state; without a registry (tests, offline tools) a private one is used.
     private readonly UpstreamClusterFactory _clusters = new(invokers, upstreams ?? new UpstreamStateRegistry());
 
@@ -31,6 +34,19 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
     private readonly UpstreamTlsCompiler _upstreamTls = new(certificates);
 
     public CompiledConfig Translate(ResourceSnapshot snapshot)
+    {
+        _filterState.BeginGeneration();
+        try
+        {
+            return TranslateSnapshot(snapshot);
+        }
+        finally
+        {
+            _filterState.EndGeneration();
+        }
+    }
+
+    private CompiledConfig TranslateSnapshot(ResourceSnapshot snapshot)
     {
         var index = snapshot.Effective;
         var clusters = new Dictionary<ResourceId, UpstreamCluster>();
@@ -108,6 +124,7 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
             }
         }
 
+        var settings = ListenerSettings.From(assignment.Gateway?.Spec.HttpGateway?.Options);
         return new CompiledListener
         {
             Name = assignment.Name,
@@ -118,6 +135,8 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
             Certificates = assignment.Ssl
                 ? new ServerCertificates(sni, fallback, byVirtualHost.ToFrozenDictionary(ReferenceEqualityComparer.Instance))
                 : ServerCertificates.None,
+            Settings = settings,
+            ClientCertForwarding = ClientCertForwarding.From(settings),
         };
     }
 
@@ -125,9 +144,9 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
     {
         var routes = new List<CompiledRoute>();
         var listenerOptions = gateway?.Spec.HttpGateway is { } http
-            ? MergedOptions.Empty.Overlay(http.Options, $"{Describe(gateway)} httpGateway.options")
+            ? MergedOptions.Empty.Overlay(http.Options, $"{Describe(gateway)} httpGateway.options", gateway.Namespace, filters)
             : MergedOptions.Empty;
-        var hostOptions = listenerOptions.Overlay(virtualService.Spec.VirtualHost.Options, $"{Describe(virtualService)} virtualHost.options");
+        var hostOptions = listenerOptions.Overlay(virtualService.Spec.VirtualHost.Options, $"{Describe(virtualService)} virtualHost.options", virtualService.Namespace, filters);
         var context = new FlattenContext(index, clusters, routes, [virtualService.Id], statuses);
         AddRoutes(context, virtualService, virtualService.Spec.VirtualHost.Routes, "virtualHost.routes", hostOptions, parentPrefixes: []);
         return new CompiledVirtualHost($"{virtualService.Namespace}/{virtualService.Metadata.Name}", [.. routes]);
@@ -139,7 +158,7 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
         {
             var route = routes[i];
             var routePath = $"{path}[{i}]";
-            var options = inherited.Overlay(route.Options, $"{Describe(owner)} {routePath}.options");
+            var options = inherited.Overlay(route.Options, $"{Describe(owner)} {routePath}.options", owner.Namespace, filters);
             if (route.DelegateAction is { } delegation)
             {
                 string[] prefixes = [.. route.DelegationPrefixes];
@@ -159,7 +178,7 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
             }
 
             var name = route.Name ?? $"{owner.Namespace}/{owner.Metadata.Name}/{routePath}";
-            var chain = CompileFilters(options);
+            var chain = CompileFilters(options, context.Index);
             context.Routes.Add(new CompiledRoute
             {
                 Name = name,
@@ -250,7 +269,7 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
             }
 
             var destinationFilters = destination.Options.IsEmpty ? null
-                : CompileFilters(options.Overlay(destination.Options, $"{Describe(owner)} destinations[{d}].options"));
+                : CompileFilters(options.Overlay(destination.Options, $"{Describe(owner)} destinations[{d}].options", owner.Namespace, filters), context.Index);
             weighted.Add(new WeightedCluster(
                 Cluster(context, destination.Destination.Upstream!.Resolve(ResourceKind.Upstream, destinationOwnerNamespace)),
                 destination.Weight,
@@ -260,18 +279,18 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
         return new ForwardTarget([.. weighted]);
     }
 
-    private HttpFilter[] CompileFilters(MergedOptions options)
+    private HttpFilter[] CompileFilters(MergedOptions options, ResourceIndex index)
     {
         var chain = new List<HttpFilter>(options.Values.Count);
         foreach (var (name, option) in options.Values)
         {
-            if (filters.TryGet(name, out var descriptor))
+            if (filters.TryGet(name, out var descriptor) && !descriptor.IsListenerSetting)
             {
-                chain.Add(descriptor.Compile(option.Value));
+                chain.Add(descriptor.Compile(option.Value, new SnapshotFilterContext(index, option.OwnerNamespace, option.Provenance, _filterState)));
             }
         }
 
-        return [.. chain.OrderBy(f => f.Stage)];
+        return [.. chain.OrderBy(f => f.Stage).ThenBy(f => f.OrderInStage)];
     }
 
     private UpstreamCluster Cluster(FlattenContext context, ResourceId id)

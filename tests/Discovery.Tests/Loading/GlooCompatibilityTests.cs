@@ -7,7 +7,7 @@ public class GlooCompatibilityTests
     private static string SupportedOptions => string.Join(", ", Sluice.Filters.FilterRegistry.Default.OptionNames.Order(StringComparer.Ordinal));
 
     [Fact]
-    public void UnsupportedGlooOption_Extauth_IsAnError()
+    public void UnsupportedGlooOption_Waf_IsAnError()
     {
         var document = Yaml.LoadDocument("""
             apiVersion: gateway.solo.io/v1
@@ -20,12 +20,12 @@ public class GlooCompatibilityTests
                   - matchers: [{prefix: /account}]
                     routeAction: {single: {upstream: {name: account}}}
                     options:
-                      extauth:
-                        configRef: {name: oauth, namespace: gloo-system}
+                      waf:
+                        disabled: false
             """);
 
-        DiagnosticAssert.Single(document.Diagnostics, DiagnosticSeverity.Error, "virtualHost.routes[0].options.extauth", 11, 11,
-            "Gloo option 'extauth' is not supported by Sluice yet; remove it or the resource cannot be served as written");
+        DiagnosticAssert.Single(document.Diagnostics, DiagnosticSeverity.Error, "virtualHost.routes[0].options.waf", 11, 11,
+            "Gloo option 'waf' is not supported by Sluice yet; remove it or the resource cannot be served as written");
         Assert.Null(document.Resource);
     }
 

@@ -16,6 +16,7 @@ namespace Sluice.EndToEnd.Tests.Harness;
 public sealed class GatewayFixture : IAsyncDisposable
 {
     private WebApplication? _app;
+    private Func<GatewayRunOptions, GatewayRunOptions>? _customizeOptions;
 
     private GatewayFixture(string configDirectory, string stateDirectory)
     {
@@ -41,7 +42,11 @@ public sealed class GatewayFixture : IAsyncDisposable
 
     public long Version => _app!.Services.GetRequiredService<ConfigStore>().Current.Version;
 
-    public static async Task<GatewayFixture> StartAsync(Action<GatewayFixture>? writeConfig = null, bool defaultGateways = true, string? stateDirectory = null, string? configDirectory = null)
+    public static Task<GatewayFixture> StartAsync(Action<GatewayFixture>? writeConfig = null, bool defaultGateways = true, string? stateDirectory = null, string? configDirectory = null) =>
+        StartAsync(writeConfig, runOptions: null, defaultGateways, stateDirectory, configDirectory);
+
+    /// <summary>Starts the gateway with <paramref name="runOptions"/> adjusting what <c>sluice run</c> flags would set.</summary>
+    internal static async Task<GatewayFixture> StartAsync(Action<GatewayFixture>? writeConfig, Func<GatewayRunOptions, GatewayRunOptions>? runOptions, bool defaultGateways = true, string? stateDirectory = null, string? configDirectory = null)
     {
         var root = Path.Combine(Path.GetTempPath(), "sluice-e2e-" + Guid.NewGuid().ToString("N")[..12]);
         var fixture = new GatewayFixture(configDirectory ?? Path.Combine(root, "config"), stateDirectory ?? Path.Combine(root, "state"));
@@ -52,6 +57,7 @@ public sealed class GatewayFixture : IAsyncDisposable
         }
 
         writeConfig?.Invoke(fixture);
+        fixture._customizeOptions = runOptions;
         await fixture.StartGatewayAsync();
         return fixture;
     }
@@ -171,6 +177,7 @@ public sealed class GatewayFixture : IAsyncDisposable
             ReloadQuietPeriod = TimeSpan.FromMilliseconds(50),
             ReloadPollInterval = TimeSpan.FromMilliseconds(500),
         };
+        options = _customizeOptions?.Invoke(options) ?? options;
         _app = GatewayHost.Build(options, logging =>
         {
             logging.AddProvider(Log);
