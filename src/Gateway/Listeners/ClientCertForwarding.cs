@@ -72,7 +72,8 @@ internal sealed record ClientCertForwarding(bool SetHeader, bool Subject, bool C
     private static string Rfc2253(X500DistinguishedName name)
     {
         var parts = new List<string>();
-        foreach (var rdn in name.EnumerateRelativeDistinguishedNames())
+        // Enumerated most specific first (reversed from the DER order), which is RFC 2253's order.
+        foreach (var rdn in name.EnumerateRelativeDistinguishedNames(reversed: true))
         {
             if (rdn.HasMultipleElements)
             {
@@ -94,7 +95,6 @@ internal sealed record ClientCertForwarding(bool SetHeader, bool Subject, bool C
             parts.Add($"{label}={Escape(rdn.GetSingleElementValue() ?? string.Empty)}");
         }
 
-        parts.Reverse();
         return string.Join(",", parts);
     }
 

@@ -106,4 +106,26 @@ public class TlsValidationTests
         Assert.Contains(diagnostics, d => d.FieldPath == "sslConfig.sslFiles.tlsKey" && d.Message.Contains("tlsKey is required", StringComparison.Ordinal));
         Assert.Contains(diagnostics, d => d.FieldPath == "sslConfig.insecureSkipVerify");
     }
+
+    [Theory]
+    [InlineData("FORWARD_ONLY")]
+    [InlineData("APPEND_FORWARD")]
+    [InlineData("ALWAYS_FORWARD_ONLY")]
+    public void ForwardClientCertDetails_ThatTrustTheClientsHeader_AreErrors(string mode)
+    {
+        var diagnostics = Yaml.LoadDocument($"""
+            apiVersion: gateway.solo.io/v1
+            kind: Gateway
+            metadata: {"{name: edge, namespace: shop}"}
+            spec:
+              bindPort: 8443
+              ssl: true
+              httpGateway:
+                options:
+                  httpConnectionManagerSettings:
+                    forwardClientCertDetails: {mode}
+            """).Diagnostics;
+        Assert.Contains(diagnostics, d => d.IsError && d.FieldPath == "httpGateway.options.httpConnectionManagerSettings.forwardClientCertDetails"
+            && d.Message.Contains("always removes it", StringComparison.Ordinal));
+    }
 }

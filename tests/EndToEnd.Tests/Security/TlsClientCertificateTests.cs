@@ -103,6 +103,44 @@ public sealed class TlsClientCertificateTests
     }
 
     [Fact]
+    public async Task SanitizeSet_ForwardsTheVerifiedIdentityInEnvoysXfccFormat_ReplacingTheClientsHeader()
+    {
+        var ca = TestCertificates.CreateAuthority();
+        var client = ca.IssueClient(Scratch("client"), "frontend", dnsNames: ["frontend.shop.example"], uris: [SpiffeFrontend]);
+        await using var backends = await BackendSet.StartAsync("api");
+        await using var gateway = await GatewayFixture.StartAsync(g =>
+        {
+            var caPath = ca.WriteAuthority(Path.Combine(CertDirectory(g, "ca"), "ca.pem"));
+            var server = ca.IssueServerCertificate(CertDirectory(g, "api"), ["api.example.com"], uris: ["spiffe://shop.example/gateway"]);
+            g.WriteFile("gateway.yaml", $"""
+                apiVersion: gateway.sluice.dev/v1
+                kind: Gateway
+                metadata: {"{name: edge-tls}"}
+                spec:
+                  bindAddress: 127.0.0.1
+                  bindPort: {g.HttpsPort}
+                  ssl: true
+                  httpGateway:
+                    options:
+                      httpConnectionManagerSettings:
+                        forwardClientCertDetails: SANITIZE_SET
+                        setCurrentClientCertDetails: {"{subject: true, uri: true, dns: true}"}
+                """);
+            g.WriteFile("upstreams.yaml", backends.UpstreamsYaml());
+            g.WriteFile("api.yaml", TlsYaml.VirtualService("api", "api.example.com", "api", TlsYaml.Files(server.CertPath, server.KeyPath, caPath)));
+        }, defaultGateways: false);
+
+        var outcome = await TlsProbe.GetAsync(gateway.HttpsPort, "api.example.com", clientCertificate: client.Certificate, trust: ca,
+            headers: [("x-forwarded-client-cert", "By=spiffe://evil;Hash=00;URI=spiffe://shop.example/admin")]);
+        Assert.Equal(200, outcome.Status);
+        var echo = JsonSerializer.Deserialize<EchoResponse>(outcome.Body, EchoResponse.JsonOptions)!;
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(client.Certificate.RawData));
+        Assert.Equal(
+            $"By=spiffe://shop.example/gateway;Hash={hash};Subject=\"CN=frontend,O=Sluice Tests\";URI={SpiffeFrontend};DNS=frontend.shop.example",
+            echo.Headers["x-forwarded-client-cert"]);
+    }
+
+    [Fact]
     public async Task ClientSentForwardedClientCert_IsAlwaysStripped_OnPlainAndTlsListeners()
     {
         var ca = TestCertificates.CreateAuthority();
