@@ -33,17 +33,20 @@ internal sealed class ListenerRequestGate(ProxyRequestHandler handler, ConfigSto
             return handler.InvokeAsync(context);
         }
 
+        var certificates = listener.Certificates;
+        if (!certificates.RequiresClientCertificates)
+        {
+            // No virtual service here verifies clients: no connection carries an identity to check or forward.
+            return handler.InvokeAsync(context);
+        }
+
         var items = context.Features.Get<IConnectionItemsFeature>()?.Items;
         var verifiedBy = items is not null && items.TryGetValue(VerifiedBy, out var value) ? value as ServerTlsContext : null;
-        var certificates = listener.Certificates;
-        if (certificates.RequiresClientCertificates)
+        var host = listener.Hosts.Find(context.Request.Host.Value ?? string.Empty, listener.Port);
+        if (host is not null && certificates.ByVirtualHost.TryGetValue(host, out var wanted) && wanted.VerificationKey is { } key &&
+            !(verifiedBy is not null && (ReferenceEquals(verifiedBy, wanted) || verifiedBy.VerificationKey == key)))
         {
-            var host = listener.Hosts.Find(context.Request.Host.Value ?? string.Empty, listener.Port);
-            if (host is not null && certificates.ByVirtualHost.TryGetValue(host, out var wanted) && wanted.VerificationKey is { } key &&
-                !(verifiedBy is not null && (ReferenceEquals(verifiedBy, wanted) || verifiedBy.VerificationKey == key)))
-            {
-                return LocalReply.WriteAsync(context, StatusCodes.Status421MisdirectedRequest, MisdirectedBody);
-            }
+            return LocalReply.WriteAsync(context, StatusCodes.Status421MisdirectedRequest, MisdirectedBody);
         }
 
         if (verifiedBy is not null && listener.ClientCertForwarding.SetHeader && context.Connection.ClientCertificate is { } client)
