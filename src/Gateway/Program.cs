@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net;
 using Sluice.Gateway;
 using Sluice.Gateway.Cli;
+using Sluice.Gateway.Telemetry;
 
 var configOption = new Option<string[]>("--config", "-c")
 {
@@ -27,6 +28,8 @@ var adminTokenFileOption = new Option<string>("--admin-token-file")
     Description = "A file holding a token the admin API requires as 'Authorization: Bearer TOKEN' (/healthz and /readyz stay open). Default: $SLUICE_ADMIN_TOKEN, else none",
 };
 var run = new Command("run", "Serve the configuration and reload it whenever a file changes.") { configOption, stateOption, adminOption, maxInFlightOption, adminTokenFileOption };
+IngressCommandLine.Register(run);
+TelemetryCliOptions.AddTo(run);
 run.SetAction(async (parse, cancellation) =>
 {
     var admin = parse.GetValue(adminOption)!;
@@ -38,6 +41,11 @@ run.SetAction(async (parse, cancellation) =>
 
     var configs = parse.GetValue(configOption) is { Length: > 0 } given ? given : ["config"];
     var state = parse.GetValue(stateOption) ?? Environment.GetEnvironmentVariable("SLUICE_STATE_DIR") ?? ".sluice-state";
+    if (TelemetryCliOptions.Parse(parse, Console.Error) is not { } telemetry)
+    {
+        return 2;
+    }
+
     if (parse.GetValue(maxInFlightOption) is < 1)
     {
         Console.Error.WriteLine("--max-in-flight: must be at least 1");
@@ -65,7 +73,9 @@ run.SetAction(async (parse, cancellation) =>
         AdminEndpoint = adminEndpoint,
         MaxRequestsInFlight = parse.GetValue(maxInFlightOption),
         AdminToken = string.IsNullOrEmpty(adminToken) ? null : adminToken,
+        Telemetry = telemetry,
     };
+    options = IngressCommandLine.Apply(parse, options);
     await using var app = GatewayHost.Build(options);
     await app.RunAsync(cancellation).ConfigureAwait(false);
     return 0;
@@ -90,7 +100,8 @@ demo.SetAction(async (parse, cancellation) =>
     return await DemoBackend.RunAsync(endpoint, parse.GetValue(nameOption)!, cancellation).ConfigureAwait(false);
 });
 
-var root = new RootCommand("Sluice: an edge API gateway on Kestrel and YARP, configured with Gloo-style YAML.") { run, validate, demo };
+var root = new RootCommand("Sluice: an edge API gateway on Kestrel and YARP, configured with Gloo-style YAML.") { run, validate, demo, Sluice.Gateway.Cli.Wasm.WasmCommand.Create() };
+ToolCommands.AddTo(root);
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {

@@ -12,6 +12,9 @@ public sealed class ConfigFileScanner(IReadOnlyList<string> paths, ResourceFileL
 {
     private Dictionary<string, (long Length, DateTime Modified, LoadedFile File)> _cache = new(StringComparer.Ordinal);
 
+    /// <summary>The files the loaded documents reference (Wasm modules) and their stamps when the documents were loaded.</summary>
+    private Dictionary<string, (long Length, DateTime Modified)> _referenced = new(StringComparer.Ordinal);
+
     public IReadOnlyList<string> Paths { get; } = [.. paths.Select(Path.GetFullPath)];
 
     public IReadOnlyList<LoadedFile> Scan()
@@ -34,7 +37,7 @@ public sealed class ConfigFileScanner(IReadOnlyList<string> paths, ResourceFileL
                 continue;
             }
 
-            if (_cache.TryGetValue(file, out var cached) && cached.Length == info.Length && cached.Modified == info.LastWriteTimeUtc)
+            if (_cache.TryGetValue(file, out var cached) && cached.Length == info.Length && cached.Modified == info.LastWriteTimeUtc && !ReferencedFileChanged(cached.File))
             {
                 next[file] = cached;
                 result.Add(cached.File);
@@ -58,7 +61,50 @@ public sealed class ConfigFileScanner(IReadOnlyList<string> paths, ResourceFileL
         }
 
         _cache = next;
+        var referenced = new Dictionary<string, (long, DateTime)>(StringComparer.Ordinal);
+        foreach (var loaded in result)
+        {
+            foreach (var document in loaded.Documents)
+            {
+                foreach (var path in document.ReferencedFiles)
+                {
+                    referenced[path] = Stamp(path);
+                }
+            }
+        }
+
+        _referenced = referenced;
         return result;
+    }
+
+    /// <summary>Whether a file a document of <paramref name="file"/> loads changed since it was loaded.</summary>
+    private bool ReferencedFileChanged(LoadedFile file)
+    {
+        foreach (var document in file.Documents)
+        {
+            foreach (var path in document.ReferencedFiles)
+            {
+                if (!_referenced.TryGetValue(path, out var stamp) || stamp != Stamp(path))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static (long Length, DateTime Modified) Stamp(string path)
+    {
+        try
+        {
+            var info = new FileInfo(path);
+            return info.Exists ? (info.Length, info.LastWriteTimeUtc) : (-1, default);
+        }
+        catch (IOException)
+        {
+            return (-1, default);
+        }
     }
 
     /// <summary>
@@ -132,6 +178,12 @@ public sealed class ConfigFileScanner(IReadOnlyList<string> paths, ResourceFileL
             {
                 hash.Add(-1);
             }
+        }
+
+        foreach (var path in Volatile.Read(ref _referenced).Keys)
+        {
+            hash.Add(path, StringComparer.Ordinal);
+            hash.Add(Stamp(path));
         }
 
         return hash.ToHashCode().ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -9,6 +9,9 @@ internal sealed class BindingDiagnostics
 
     public FieldPositions Positions { get; } = new();
 
+    /// <summary>Files the document's options load (full paths), watched with the document.</summary>
+    public List<string> ReferencedFiles { get; } = [];
+
     public bool HasErrors { get; private set; }
 
     public IReadOnlyList<(DiagnosticSeverity Severity, string Path, SourcePosition Position, string Message)> Items => _items;

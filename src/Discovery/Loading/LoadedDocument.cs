@@ -9,6 +9,9 @@ namespace Sluice.Discovery.Loading;
 public sealed record LoadedDocument(ResourceId? Id, Resource? Resource, IReadOnlyList<Diagnostic> Diagnostics)
 {
     public bool HasErrors => Diagnostics.Any(d => d.IsError);
+
+    /// <summary>Files outside the YAML that the document's options load (Wasm modules); a change to one reloads the document.</summary>
+    public IReadOnlyList<string> ReferencedFiles { get; init; } = [];
 }
 
 /// <summary>Every document of one file; <see cref="Unreadable"/> when part of the file could not be attributed to a resource.</summary>

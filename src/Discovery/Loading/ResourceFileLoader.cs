@@ -1,3 +1,4 @@
+using Sluice.Discovery.Ingress;
 using Sluice.Discovery.Model;
 using Sluice.Filters;
 using YamlDotNet.Core;
@@ -101,7 +102,7 @@ public sealed class ResourceFileLoader
             if (layout is null)
             {
                 unreadable = true;
-                documents.Add(Problem(path, where, "missing 'kind': say which resource this is (VirtualService, RouteTable, Upstream, UpstreamGroup, Gateway, AuthConfig or Secret), or store it in Gloo's layout <kind-plural>/<namespace>/<name>.yaml"));
+                documents.Add(Problem(path, where, "missing 'kind': say which resource this is (VirtualService, RouteTable, Upstream, UpstreamGroup, Gateway, AuthConfig, Secret, Ingress or IngressClass), or store it in Gloo's layout <kind-plural>/<namespace>/<name>.yaml"));
                 return;
             }
 
@@ -134,7 +135,7 @@ public sealed class ResourceFileLoader
         else if (!ResourceKinds.IsAccepted(apiVersion, kind))
         {
             diagnostics.Error("apiVersion", PositionOfKey(mapping, "apiVersion") ?? local,
-                ResourceKinds.HasTopLevelFields(kind)
+                ResourceKinds.IsKubernetesKind(kind)
                     ? $"apiVersion '{apiVersion}' does not serve {kind}; use {ResourceKinds.ApiVersionFor(kind, gloo: false)}"
                     : $"apiVersion '{apiVersion}' does not serve {kind}; use {ResourceKinds.SluiceApiVersion} (or Gloo's {ResourceKinds.ApiVersionFor(kind, gloo: true)})");
         }
@@ -162,7 +163,7 @@ public sealed class ResourceFileLoader
         var result = diagnostics.Items
             .Select(item => new Diagnostic(item.Severity, path, ShiftPosition(item.Position, firstLine, where), kind.ToString(), ns, name ?? "-", item.Path, item.Message))
             .ToList();
-        documents.Add(new LoadedDocument(id, resource, result));
+        documents.Add(new LoadedDocument(id, resource, result) { ReferencedFiles = diagnostics.ReferencedFiles });
     }
 
     private static FieldPositions Shifted(FieldPositions positions, int firstLine) => firstLine == 1 ? positions : positions.ShiftLines(firstLine - 1);
@@ -240,6 +241,8 @@ public sealed class ResourceFileLoader
         ResourceKind.Gateway => typeof(GatewaySpec),
         ResourceKind.Secret => typeof(SecretSpec),
         ResourceKind.AuthConfig => typeof(Sluice.Filters.ExtAuth.AuthConfigSpec),
+        ResourceKind.Ingress => typeof(IngressSpec),
+        ResourceKind.IngressClass => typeof(IngressClassSpec),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -252,6 +255,8 @@ public sealed class ResourceFileLoader
         ResourceKind.Gateway => new Gateway { Kind = kind, ApiVersion = apiVersion, Metadata = metadata, Origin = origin, Spec = (GatewaySpec)spec },
         ResourceKind.Secret => new Secret { Kind = kind, ApiVersion = apiVersion, Metadata = metadata, Origin = origin, Spec = (SecretSpec)spec },
         ResourceKind.AuthConfig => new AuthConfig { Kind = kind, ApiVersion = apiVersion, Metadata = metadata, Origin = origin, Spec = (Sluice.Filters.ExtAuth.AuthConfigSpec)spec },
+        ResourceKind.Ingress => new Ingress.Ingress { Kind = kind, ApiVersion = apiVersion, Metadata = metadata, Origin = origin, Spec = (IngressSpec)spec },
+        ResourceKind.IngressClass => new IngressClass { Kind = kind, ApiVersion = apiVersion, Metadata = metadata, Origin = origin, Spec = (IngressClassSpec)spec },
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }

@@ -11,6 +11,7 @@ internal static class ResourceKinds
     public const string GlooApiVersion = "gloo.solo.io/v1";
     public const string KubernetesCoreApiVersion = "v1";
     public const string GlooEnterpriseApiVersion = "enterprise.gloo.solo.io/v1";
+    public const string KubernetesNetworkingApiVersion = "networking.k8s.io/v1";
 
     public static readonly FrozenDictionary<string, ResourceKind> ByName = new Dictionary<string, ResourceKind>
     {
@@ -21,6 +22,8 @@ internal static class ResourceKinds
         ["Gateway"] = ResourceKind.Gateway,
         ["Secret"] = ResourceKind.Secret,
         ["AuthConfig"] = ResourceKind.AuthConfig,
+        ["Ingress"] = ResourceKind.Ingress,
+        ["IngressClass"] = ResourceKind.IngressClass,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Gloo's file mode stores resources as <c>&lt;plural&gt;/&lt;namespace&gt;/&lt;name&gt;.yaml</c>.</summary>
@@ -42,14 +45,18 @@ internal static class ResourceKinds
     ], StringComparer.Ordinal);
 
     public static string ApiVersionFor(ResourceKind kind, bool gloo) => kind == ResourceKind.Secret ? KubernetesCoreApiVersion
+        : kind is ResourceKind.Ingress or ResourceKind.IngressClass ? KubernetesNetworkingApiVersion
         : !gloo ? SluiceApiVersion
         : kind == ResourceKind.AuthConfig ? GlooEnterpriseApiVersion
         : kind is ResourceKind.Upstream or ResourceKind.UpstreamGroup ? GlooApiVersion
         : GlooGatewayApiVersion;
 
-    public static bool IsAccepted(string apiVersion, ResourceKind kind) => kind == ResourceKind.Secret
-        ? apiVersion == KubernetesCoreApiVersion
+    public static bool IsAccepted(string apiVersion, ResourceKind kind) => IsKubernetesKind(kind)
+        ? apiVersion == ApiVersionFor(kind, gloo: false)
         : apiVersion == SluiceApiVersion || apiVersion == ApiVersionFor(kind, gloo: true);
+
+    /// <summary>Kubernetes' own kinds, served only under their Kubernetes apiVersion.</summary>
+    public static bool IsKubernetesKind(ResourceKind kind) => kind is ResourceKind.Secret or ResourceKind.Ingress or ResourceKind.IngressClass;
 
     /// <summary>Kinds whose fields sit at the top level beside metadata (Kubernetes core kinds), not under <c>spec</c>.</summary>
     public static bool HasTopLevelFields(ResourceKind kind) => kind == ResourceKind.Secret;

@@ -83,6 +83,11 @@ internal sealed class YamlBinder(FilterRegistry filters)
                 : Fail(diagnostics, path, node, $"'{text}' is not one of {string.Join(", ", Enum.GetNames(underlying))}");
         }
 
+        if (underlying == typeof(StructuredValue))
+        {
+            return StructuredValueBinder.Bind(node);
+        }
+
         if (underlying == typeof(OptionSet))
         {
             return BindOptions(node, path, diagnostics);
@@ -339,6 +344,7 @@ internal sealed class YamlBinder(FilterRegistry filters)
             }
 
             descriptor.Validate(value, new OptionDiagnosticsAdapter(diagnostics, optionPath));
+            diagnostics.ReferencedFiles.AddRange(descriptor.ReferencedFiles(value));
             values[name] = value;
         }
 

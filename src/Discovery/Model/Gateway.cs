@@ -6,7 +6,7 @@ public sealed record Gateway : Resource
 }
 
 [GlooUnsupported(DiagnosticSeverity.Error, "tcpGateway", "hybridGateway", "matchableHttpGateway")]
-[GlooUnsupported(DiagnosticSeverity.Warning, "options", "routeOptions", "useProxyProto")]
+[GlooUnsupported(DiagnosticSeverity.Warning, "routeOptions", "useProxyProto")]
 public sealed record GatewaySpec
 {
     /// <summary>Gloo's default is <c>::</c>; Sluice binds every IPv4 and IPv6 address for it.</summary>
@@ -18,6 +18,9 @@ public sealed record GatewaySpec
     public bool Ssl { get; init; }
 
     public HttpGateway? HttpGateway { get; init; }
+
+    /// <summary>Listener options (Gloo's ListenerOptions): access logging.</summary>
+    public ListenerOptions? Options { get; init; }
 
     /// <summary>Accepted for Gloo compatibility; Sluice is a single proxy and serves every Gateway.</summary>
     public IReadOnlyList<string> ProxyNames { get; init; } = [];

@@ -4,7 +4,7 @@ namespace Sluice.Discovery.Model;
 /// The part of Kubernetes' <c>metadata</c> Sluice reads. Server-populated fields (uid, resourceVersion,
 /// managedFields...) are accepted and ignored so that exported cluster YAML loads unchanged.
 /// </summary>
-[IgnoredFields("uid", "creationTimestamp", "managedFields", "ownerReferences", "finalizers", "selfLink",
+[IgnoredFields("uid", "managedFields", "ownerReferences", "finalizers", "selfLink",
     "deletionTimestamp", "deletionGracePeriodSeconds", "generateName")]
 public sealed record ObjectMeta
 {
@@ -20,6 +20,9 @@ public sealed record ObjectMeta
     public long? Generation { get; init; }
 
     public string? ResourceVersion { get; init; }
+
+    /// <summary>RFC 3339, set by the API server; decides which of two conflicting Ingresses wins (the older).</summary>
+    public string? CreationTimestamp { get; init; }
 
     internal static readonly IReadOnlyDictionary<string, string> EmptyLabels = new Dictionary<string, string>();
 }

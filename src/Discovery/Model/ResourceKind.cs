@@ -9,4 +9,6 @@ public enum ResourceKind
     Gateway,
     Secret,
     AuthConfig,
+    Ingress,
+    IngressClass,
 }

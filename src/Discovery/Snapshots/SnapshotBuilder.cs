@@ -1,4 +1,5 @@
 using Sluice.Discovery.Graph;
+using Sluice.Discovery.Ingress;
 using Sluice.Discovery.Loading;
 using Sluice.Discovery.Model;
 using Sluice.Discovery.Validation;
@@ -16,7 +17,8 @@ public static class SnapshotBuilder
         IReadOnlyList<LoadedFile> files,
         LastGoodResources lastGood,
         ResourceSnapshot previous,
-        TimeProvider time)
+        TimeProvider time,
+        IngressConverter? ingress = null)
     {
         var reasons = new Dictionary<ResourceId, List<Diagnostic>>();
         var origins = new Dictionary<ResourceId, string>();
@@ -32,7 +34,7 @@ public static class SnapshotBuilder
         while (true)
         {
             var index = new ResourceIndex(candidates.Values.Select(c => c.Resource), defined);
-            var problems = CrossResourceValidator.Validate(index, incumbents);
+            var problems = CrossResourceValidator.Validate(index, incumbents, ingress);
             var changed = false;
             var problemsById = problems.GroupBy(p => p.Id).ToDictionary(g => g.Key, g => g.ToList());
             foreach (var (id, found) in problemsById)

@@ -1,4 +1,5 @@
 using Sluice.Discovery.Graph;
+using Sluice.Discovery.Ingress;
 using Sluice.Discovery.Model;
 using Sluice.Filters;
 
@@ -23,7 +24,9 @@ public static class CrossResourceValidator
     /// Which virtual service served each (listener, domain) in the last snapshot. In a conflict the incumbent keeps the
     /// domain and only the newcomer is rejected, so a new mistake never takes down what already serves.
     /// </param>
-    public static IReadOnlyList<CrossResourceProblem> Validate(ResourceIndex index, IReadOnlyDictionary<(int Port, string Domain), ResourceId> incumbentDomains)
+    /// <param name="ingress">Who Sluice is as an ingress controller; its Ingresses are checked here because only the
+    /// whole set says which are ours. The defaults when absent.</param>
+    public static IReadOnlyList<CrossResourceProblem> Validate(ResourceIndex index, IReadOnlyDictionary<(int Port, string Domain), ResourceId> incumbentDomains, IngressConverter? ingress = null)
     {
         var problems = new List<CrossResourceProblem>();
         foreach (var virtualService in index.VirtualServices)
@@ -59,6 +62,7 @@ public static class CrossResourceValidator
         }
 
         CheckListeners(index, incumbentDomains, problems);
+        problems.AddRange((ingress ?? IngressConverter.Default).Convert(index).Problems);
         return problems;
     }
 

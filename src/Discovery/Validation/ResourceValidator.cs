@@ -163,6 +163,7 @@ public static class ResourceValidator
             RouteValidator.ValidateExpressions(http.VirtualServiceExpressions, "httpGateway.virtualServiceExpressions", diagnostics);
         }
 
+        AccessLogValidator.Validate(spec.Options, "options", diagnostics);
         if (spec.BindPort is 0 or > 65535)
         {
             diagnostics.Error("bindPort", $"bindPort must be between 1 and 65535, got {spec.BindPort}");

@@ -34,6 +34,18 @@ public abstract class FilterDescriptor
     /// </summary>
     public virtual HttpFilter Compile(object options, FilterCompileContext context) => Compile(options);
 
+    /// <summary>
+    /// The runtime filters of one option; most options compile to one. An option holding several filters that each
+    /// pick their own stage (<c>wasm.filters</c>) compiles to one per entry.
+    /// </summary>
+    public virtual IEnumerable<HttpFilter> CompileAll(object options, FilterCompileContext context) => [Compile(options, context)];
+
+    /// <summary>
+    /// Files the options load (a Wasm module): the config watcher reloads when one changes, so a new version of the
+    /// file is validated and applied like an edit of the YAML that names it.
+    /// </summary>
+    public virtual IEnumerable<string> ReferencedFiles(object options) => [];
+
     /// <summary>Upstreams the options name, so that cross-resource validation can check they exist.</summary>
     public virtual IEnumerable<UpstreamReference> UpstreamReferences(object options) => [];
 

@@ -43,6 +43,8 @@ public sealed class FilterRegistry
         new Rbac.RbacFilterDescriptor(),
         new ExtAuth.ExtAuthFilterDescriptor(),
         new RateLimit.LocalRateLimitFilterDescriptor(),
+        new AccessLog.AccessLogRouteFilterDescriptor(),
+        new Wasm.WasmFilterDescriptor(),
     ]);
 
     public IEnumerable<string> OptionNames => _byOptionName.Keys;

@@ -80,6 +80,33 @@ public sealed class ProxyExchange
     /// <summary>The JWT that authenticated this request (set by <c>jwtStaged</c> / <c>jwt</c>), for rbac, rate-limit keys and headers.</summary>
     public Jwt.VerifiedJwt? Jwt { get; set; }
 
+    /// <summary>Why the request ended as it did (Envoy's response flags), for access logs; filters that answer set theirs.</summary>
+    public ResponseFlags ResponseFlags { get; set; }
+
+    /// <summary>Whether this request is left out of the access log (the route's <c>accessLog: { disabled: true }</c>).</summary>
+    public bool AccessLogDisabled { get; set; }
+
+    /// <summary>The endpoint (<c>host:port</c>) the last attempt went to; null before one was picked.</summary>
+    internal string? UpstreamAddress { get; set; }
+
+    /// <summary>When the last upstream attempt was sent (a <see cref="System.Diagnostics.Stopwatch"/> timestamp).</summary>
+    internal long UpstreamSentAt { get; set; }
+
+    /// <summary>Stopwatch ticks from sending the last attempt to its response headers (Envoy's upstream service time); 0 when none.</summary>
+    internal long UpstreamServiceTicks { get; set; }
+
+    /// <summary>The trace context passed on to upstreams when the gateway propagates without recording spans.</summary>
+    internal System.Diagnostics.ActivityContext PropagatedTrace { get; set; }
+
+    /// <summary>How many upstream attempts were made.</summary>
+    internal int UpstreamAttempts { get; set; }
+
+    /// <summary>The response body wrapper counting bytes, when the response had no Content-Length.</summary>
+    internal object? CountedResponseBody { get; set; }
+
+    /// <summary>Side requests to Upstreams by name (a Wasm filter's <c>proxy_http_call</c>); null where the host offers none.</summary>
+    public IUpstreamHttpClient? Upstreams { get; init; }
+
     /// <summary>The route's filters in stage order; the response side runs them in reverse.</summary>
     public HttpFilter[] Chain { get; set; } = [];
 

@@ -26,10 +26,13 @@ internal static class AdminEndpoints
         }
 
         app.MapGet("/healthz", () => Results.Text("ok\n"));
+        app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapGet("/readyz", (ConfigStore store, ListenerManager listeners) =>
             store.HasServedConfig && listeners.Ready ? Results.Text("ready\n") : Results.Text("not ready: no configuration served yet\n", statusCode: 503));
         app.MapGet("/admin/config", (ConfigStore store, ListenerManager listeners) =>
             Results.Bytes(ConfigJson(store, listeners), "application/json"));
+        InspectionEndpoints.Map(app);
+        DashboardEndpoints.Map(app);
     }
 
     private static byte[] ConfigJson(ConfigStore store, ListenerManager listeners)

@@ -51,4 +51,7 @@ internal sealed class CompiledListener
 
     /// <summary>The Gateway's httpConnectionManagerSettings with edge defaults: client address trust, limits, normalization.</summary>
     public ListenerSettings Settings { get; init; } = ListenerSettings.Default;
+
+    /// <summary>The listener's access logs (its Gateway's <c>options.accessLoggingService</c>); null when it has none.</summary>
+    public Telemetry.AccessLogs.AccessLogPolicy? AccessLog { get; init; }
 }

@@ -45,7 +45,7 @@ internal sealed partial class ConfigStore(
         {
             var started = time.GetTimestamp();
             var files = scanner.Scan();
-            var snapshot = SnapshotBuilder.Build(files, lastGood, Current.Source, time);
+            var snapshot = SnapshotBuilder.Build(files, lastGood, Current.Source, time, translator.Ingress);
             var compiled = translator.Translate(snapshot);
 
             // Translation adds what only it can see (a certificate that does not load) to the statuses.
@@ -62,6 +62,7 @@ internal sealed partial class ConfigStore(
             }
 
             var elapsed = time.GetElapsedTime(started);
+            Telemetry.Metrics.ConfigMetrics.Applied(elapsed);
             var rejected = snapshot.Statuses.Count(s => s.State == ResourceState.Rejected);
             _history.Add(new ReloadRecord(snapshot.Version, snapshot.CreatedAt, reason, elapsed, snapshot.Statuses.Count, rejected,
                 snapshot.FileDiagnostics.Count(d => d.IsError)));

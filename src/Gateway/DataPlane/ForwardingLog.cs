@@ -1,3 +1,6 @@
+using Sluice.Filters;
+using Sluice.Filters.Retry;
+using Sluice.Gateway.Telemetry.Metrics;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Sluice.Gateway.DataPlane;
@@ -11,6 +14,27 @@ internal static partial class ForwardingLog
         {
             UpstreamError(logger, cluster.Name, error, context.Features.Get<IForwarderErrorFeature>()?.Exception?.Message ?? string.Empty);
         }
+    }
+
+    /// <summary>
+    /// Counts a failed attempt by how it failed (connect failure, reset, timeout) and sets the access log's response
+    /// flags; a failure caused by the client leaving is the client's, and shows as DC instead.
+    /// </summary>
+    public static void Report(HttpContext context, ProxyExchange exchange, UpstreamCluster cluster, ForwarderError error, bool timedOut)
+    {
+        if (context.RequestAborted.IsCancellationRequested && !timedOut)
+        {
+            return;
+        }
+
+        if (error == ForwarderError.ResponseBodyDestination)
+        {
+            // The upstream broke off mid-body: the client's response is cut short (Envoy's UC).
+            exchange.ResponseFlags |= ResponseFlags.UpstreamConnectionTermination;
+            return;
+        }
+
+        UpstreamMetrics.AttemptFailed(exchange, cluster.Name, AttemptFailureClassifier.Classify(error, context.Features.Get<IForwarderErrorFeature>()?.Exception), timedOut);
     }
 
     /// <summary>

@@ -1,6 +1,8 @@
 using Sluice.Filters;
 using Sluice.Filters.Retry;
 using Sluice.Gateway.Configuration;
+using Sluice.Gateway.Telemetry.Metrics;
+using Sluice.Gateway.Telemetry.Tracing;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Sluice.Gateway.DataPlane;
@@ -89,6 +91,8 @@ internal sealed partial class ForwardingLoop(IHttpForwarder forwarder, TimeProvi
                 attempt.Begin(number);
                 var error = ForwarderError.Request;
                 var perTryExpired = false;
+                UpstreamMetrics.AttemptSent(exchange, cluster.Name, endpoint.Address);
+                var span = GatewayTracing.StartAttempt(cluster, endpoint, number);
                 try
                 {
                     (error, perTryExpired) = await SendAsync(context, endpoint, cluster, policy, routeToken).ConfigureAwait(false);
@@ -99,6 +103,11 @@ internal sealed partial class ForwardingLoop(IHttpForwarder forwarder, TimeProvi
                     // a per-try or route timeout (the upstream's failure), any other cancellation is the client's.
                     var timedOut = (perTryExpired && error != ForwarderError.None) || ForwardingLog.RouteTimedOut(context, error, routeDeadline);
                     cluster.ReportOutcome(endpoint, timedOut ? StatusCodes.Status504GatewayTimeout : attempt.UpstreamStatus, error);
+                    GatewayTracing.AttemptCompleted(span, attempt.UpstreamStatus, error != ForwarderError.None || attempt.RetryScheduled);
+                    if (error != ForwarderError.None)
+                    {
+                        ForwardingLog.Report(context, exchange, cluster, error, timedOut);
+                    }
                 }
 
                 if (holdingRetry)
@@ -113,6 +122,7 @@ internal sealed partial class ForwardingLoop(IHttpForwarder forwarder, TimeProvi
                 {
                     // The transformer set this response aside and took the retry's admission.
                     holdingRetry = true;
+                    UpstreamMetrics.Retried(exchange, cluster.Name);
                     LogRetryOnStatus(cluster.Name, number, endpoint.Address, attempt.UpstreamStatus);
                     if (!await BackOffAsync(context, exchange, policy!, number, routeDeadline).ConfigureAwait(false))
                     {
@@ -124,6 +134,12 @@ internal sealed partial class ForwardingLoop(IHttpForwarder forwarder, TimeProvi
 
                 if (error == ForwarderError.None)
                 {
+                    if (number > 1 && attempt.UpstreamStatus >= 500 && policy is not null && policy.RetriesStatus(attempt.UpstreamStatus))
+                    {
+                        // Retried, and the last answer was still one the policy retries: Envoy's URX.
+                        exchange.ResponseFlags |= ResponseFlags.UpstreamRetryLimitExceeded;
+                    }
+
                     return;
                 }
 
@@ -145,6 +161,7 @@ internal sealed partial class ForwardingLoop(IHttpForwarder forwarder, TimeProvi
                 if (failure != AttemptFailure.None && policy is not null && policy.RetriesFailure(failure) && attempt.MayRetry(failure) && cluster.TryEnterRetry(out overflow))
                 {
                     holdingRetry = true;
+                    UpstreamMetrics.Retried(exchange, cluster.Name);
                     LogRetryOnFailure(cluster.Name, number, endpoint.Address, failure);
                     if (!await BackOffAsync(context, exchange, policy, number, routeDeadline).ConfigureAwait(false))
                     {
@@ -155,9 +172,15 @@ internal sealed partial class ForwardingLoop(IHttpForwarder forwarder, TimeProvi
                 }
 
                 ForwardingLog.Failure(logger, context, error, cluster);
+                if (number > 1)
+                {
+                    exchange.ResponseFlags |= ResponseFlags.UpstreamRetryLimitExceeded;
+                }
+
                 if (overflow is not null || attempt.Overflow is not null)
                 {
                     context.Response.Headers[LocalReply.OverflowHeader] = overflow ?? attempt.Overflow;
+                    UpstreamMetrics.Overflowed(exchange, cluster.Name, overflow ?? attempt.Overflow!);
                 }
 
                 if (failure == AttemptFailure.PerTryTimeout)

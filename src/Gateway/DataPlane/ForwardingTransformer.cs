@@ -1,4 +1,6 @@
 using Sluice.Filters;
+using Sluice.Gateway.Telemetry.Metrics;
+using Sluice.Gateway.Telemetry.Tracing;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Sluice.Gateway.DataPlane;
@@ -29,6 +31,7 @@ internal sealed class ForwardingTransformer : HttpTransformer
 
         headers.Remove("X-Forwarded-Proto");
         headers.TryAddWithoutValidation("X-Forwarded-Proto", exchange.ForwardedProto);
+        GatewayTracing.Inject(proxyRequest, exchange.PropagatedTrace);
     }
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
@@ -36,7 +39,17 @@ internal sealed class ForwardingTransformer : HttpTransformer
         var result = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken).ConfigureAwait(false);
         if (proxyResponse is not null)
         {
-            ProxyRequestHandler.RunResponseFilters(httpContext.Features.Get<ProxyExchange>()!);
+            var exchange = httpContext.Features.Get<ProxyExchange>()!;
+            UpstreamMetrics.ResponseReceived(exchange);
+            ProxyRequestHandler.RunResponseFilters(exchange);
+            var response = httpContext.Response;
+            if (response.ContentLength is null && exchange.CountedResponseBody is null && response.StatusCode is not (StatusCodes.Status101SwitchingProtocols or StatusCodes.Status204NoContent or StatusCodes.Status304NotModified))
+            {
+                // Without a length the size is known only by counting; responses with one are measured from the header.
+                var counting = new ByteCountingStream(response.Body);
+                response.Body = counting;
+                exchange.CountedResponseBody = counting;
+            }
         }
 
         return result;

@@ -1,4 +1,5 @@
 using Sluice.Filters;
+using Sluice.Gateway.Telemetry.Metrics;
 
 namespace Sluice.Gateway.DataPlane;
 
@@ -30,13 +31,17 @@ internal static class LocalReply
     }
 
     /// <summary>Envoy's "no healthy upstream" 503: the upstream has no endpoint that can take the request.</summary>
-    public static Task NoHealthyUpstreamAsync(HttpContext context, ProxyExchange exchange, UpstreamCluster cluster) =>
-        MatchedRouteReplyAsync(context, exchange, StatusCodes.Status503ServiceUnavailable, cluster.NoEndpointsBody);
+    public static Task NoHealthyUpstreamAsync(HttpContext context, ProxyExchange exchange, UpstreamCluster cluster)
+    {
+        UpstreamMetrics.NoHealthyEndpoint(exchange, cluster.Name);
+        return MatchedRouteReplyAsync(context, exchange, StatusCodes.Status503ServiceUnavailable, cluster.NoEndpointsBody);
+    }
 
     /// <summary>A circuit breaker refused the request: 503 at once, naming the breaker.</summary>
     public static Task OverflowAsync(HttpContext context, ProxyExchange exchange, UpstreamCluster cluster, string? overflow)
     {
         overflow ??= "overflow";
+        UpstreamMetrics.Overflowed(exchange, cluster.Name, overflow);
         context.Response.Headers[OverflowHeader] = overflow;
         return MatchedRouteReplyAsync(context, exchange, StatusCodes.Status503ServiceUnavailable, cluster.OverloadedBody(overflow));
     }
@@ -47,6 +52,7 @@ internal static class LocalReply
     /// </summary>
     public static Task UpstreamTimeoutAsync(HttpContext context, ProxyExchange exchange)
     {
+        UpstreamMetrics.TimedOut(exchange, exchange.UpstreamName ?? string.Empty);
         if (context.Response.HasStarted)
         {
             return Task.CompletedTask;

@@ -1,7 +1,12 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
 using Sluice.Filters;
 using Sluice.Gateway.Configuration;
 using Sluice.Gateway.Routing;
+using Sluice.Gateway.Telemetry;
+using Sluice.Gateway.Telemetry.AccessLogs;
+using Sluice.Gateway.Telemetry.Metrics;
+using Sluice.Gateway.Telemetry.Tracing;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Sluice.Gateway.DataPlane;
@@ -11,7 +16,7 @@ namespace Sluice.Gateway.DataPlane;
 /// pick the virtual host and the first matching route, run its filters, and forward with YARP's forwarder.
 /// ASP.NET's endpoint routing is bypassed: it matches case-insensitively by templates, not Gloo's semantics.
 /// </summary>
-internal sealed class ProxyRequestHandler(ConfigStore store, IHttpForwarder forwarder, TimeProvider time, ILoggerFactory loggers, ILogger<ProxyRequestHandler> logger, GatewayRunOptions? options = null)
+internal sealed class ProxyRequestHandler(ConfigStore store, IHttpForwarder forwarder, TimeProvider time, ILoggerFactory loggers, ILogger<ProxyRequestHandler> logger, RequestTelemetry telemetry, RequestTracer tracer, GatewayRunOptions? options = null)
 {
     private static readonly byte[] NoRouteBody = "no route matched this request\n"u8.ToArray();
     private static readonly byte[] NoListenerBody = "this listener serves no virtual service\n"u8.ToArray();
@@ -20,6 +25,9 @@ internal sealed class ProxyRequestHandler(ConfigStore store, IHttpForwarder forw
 
     private readonly int _maxInFlight = options?.MaxRequestsInFlight ?? int.MaxValue;
     private int _inFlight;
+
+    /// <summary>Side requests filters make to Upstreams of the live snapshot (a Wasm filter's http_call).</summary>
+    private readonly UpstreamHttpClient _upstreams = new(store);
 
     /// <summary>Forwarding for routes that retry or mirror; the handler's own path stays a single attempt.</summary>
     private readonly ForwardingLoop _loop = new(forwarder, time, new ShadowSender(time, loggers.CreateLogger<ShadowSender>()), loggers.CreateLogger<ForwardingLoop>());
@@ -50,98 +58,122 @@ internal sealed class ProxyRequestHandler(ConfigStore store, IHttpForwarder forw
 
     private async Task HandleAsync(HttpContext context)
     {
-        var config = store.Current;
-        var localPort = context.Connection.LocalPort;
-        if (!config.Listeners.TryGetValue(localPort, out var listener))
+        // Everything below ends in the finally: one metrics measurement, one span and one access log line per request.
+        var startedAt = Stopwatch.GetTimestamp();
+        var trace = tracer.Begin(context);
+        AccessLogPolicy? accessLog = null;
+        var virtualHostName = string.Empty;
+        var routeName = string.Empty;
+        ProxyExchange? exchange = null;
+        var flags = ResponseFlags.None;
+        try
         {
-            await LocalReply.WriteAsync(context, StatusCodes.Status404NotFound, NoListenerBody).ConfigureAwait(false);
-            return;
-        }
-
-        var request = context.Request;
-        if (!listener.Ssl)
-        {
-            // A cleartext h2c connection carries a marker TLS feature to select HTTP/2; the request is still http.
-            request.Scheme = "http";
-        }
-
-        var settings = listener.Settings;
-        if (RequestGuard.Check(context, settings) is { } refusal)
-        {
-            await LocalReply.WriteAsync(context, StatusCodes.Status400BadRequest, refusal).ConfigureAwait(false);
-            return;
-        }
-
-        var rawPath = request.Path.Value ?? string.Empty;
-        if (settings.EscapedSlashes != Filters.Listener.PathWithEscapedSlashesAction.REJECT_REQUEST && PathNormalizer.HasEscapedSlash(rawPath))
-        {
-            var unescaped = PathNormalizer.UnescapeSlashes(rawPath);
-            if (settings.EscapedSlashes == Filters.Listener.PathWithEscapedSlashesAction.UNESCAPE_AND_REDIRECT && PathNormalizer.TryNormalize(unescaped, out var target))
+            var config = store.Current;
+            var localPort = context.Connection.LocalPort;
+            if (!config.Listeners.TryGetValue(localPort, out var listener))
             {
-                context.Response.StatusCode = StatusCodes.Status307TemporaryRedirect;
-                context.Response.Headers.Location = new PathString(target).ToUriComponent() + request.QueryString.Value;
+                flags = ResponseFlags.NoRoute;
+                await LocalReply.WriteAsync(context, StatusCodes.Status404NotFound, NoListenerBody).ConfigureAwait(false);
                 return;
             }
 
-            rawPath = unescaped;
-        }
-
-        if (!PathNormalizer.TryNormalize(rawPath, out var path))
-        {
-            await LocalReply.WriteAsync(context, StatusCodes.Status400BadRequest, BadPathBody).ConfigureAwait(false);
-            return;
-        }
-
-        var virtualHost = listener.Hosts.Find(request.Host.Value ?? string.Empty, localPort);
-        var matchedLength = 0;
-        var route = virtualHost?.Match(request, path, out matchedLength);
-        if (route is null)
-        {
-            await LocalReply.WriteAsync(context, StatusCodes.Status404NotFound, NoRouteBody).ConfigureAwait(false);
-            return;
-        }
-
-        var picked = (route.Target as ForwardTarget)?.Pick();
-        var chain = picked?.Filters ?? route.Filters;
-        var exchange = new ProxyExchange(context, path, route.Name)
-        {
-            MatchedPathLength = matchedLength,
-            Chain = chain,
-            VirtualHostName = virtualHost!.Name,
-            UpstreamName = picked?.Cluster.Name,
-            ClientAddress = ClientAddress.Resolve(context, settings),
-            ForwardedFor = ClientAddress.Forwarded(context, settings),
-            ForwardedProto = settings.TrustsForwardedFor && request.Headers["X-Forwarded-Proto"] is [{ } proto] && proto is "http" or "https" ? proto : request.Scheme,
-        };
-        foreach (var filter in chain)
-        {
-            var verdict = await filter.OnRequestAsync(exchange).ConfigureAwait(false);
-            if (verdict == FilterVerdict.Handled)
+            accessLog = listener.AccessLog;
+            var request = context.Request;
+            if (!listener.Ssl)
             {
+                // A cleartext h2c connection carries a marker TLS feature to select HTTP/2; the request is still http.
+                request.Scheme = "http";
+            }
+
+            var settings = listener.Settings;
+            if (RequestGuard.Check(context, settings) is { } refusal)
+            {
+                await LocalReply.WriteAsync(context, StatusCodes.Status400BadRequest, refusal).ConfigureAwait(false);
                 return;
             }
-        }
 
-        switch (route.Target)
-        {
-            case ForwardTarget:
-                await ForwardAsync(context, exchange, picked!.Cluster, config).ConfigureAwait(false);
-                break;
-            case DirectResponseTarget direct:
-                context.Response.StatusCode = direct.Status;
-                RunResponseFilters(exchange);
-                await LocalReply.WriteAsync(context, direct.Status, direct.Body).ConfigureAwait(false);
-                break;
-            case RedirectTarget redirect:
-                context.Response.StatusCode = redirect.Status;
-                context.Response.Headers.Location = RedirectLocation.Build(redirect.Action, request, path, matchedLength, listener.Ssl);
-                RunResponseFilters(exchange);
-                break;
-        }
+            var rawPath = request.Path.Value ?? string.Empty;
+            if (settings.EscapedSlashes != Filters.Listener.PathWithEscapedSlashesAction.REJECT_REQUEST && PathNormalizer.HasEscapedSlash(rawPath))
+            {
+                var unescaped = PathNormalizer.UnescapeSlashes(rawPath);
+                if (settings.EscapedSlashes == Filters.Listener.PathWithEscapedSlashesAction.UNESCAPE_AND_REDIRECT && PathNormalizer.TryNormalize(unescaped, out var target))
+                {
+                    context.Response.StatusCode = StatusCodes.Status307TemporaryRedirect;
+                    context.Response.Headers.Location = new PathString(target).ToUriComponent() + request.QueryString.Value;
+                    return;
+                }
 
-        for (var i = chain.Length - 1; i >= 0; i--)
+                rawPath = unescaped;
+            }
+
+            if (!PathNormalizer.TryNormalize(rawPath, out var path))
+            {
+                await LocalReply.WriteAsync(context, StatusCodes.Status400BadRequest, BadPathBody).ConfigureAwait(false);
+                return;
+            }
+
+            var virtualHost = listener.Hosts.Find(request.Host.Value ?? string.Empty, localPort);
+            var matchedLength = 0;
+            var route = virtualHost?.Match(request, path, out matchedLength);
+            if (route is null)
+            {
+                virtualHostName = virtualHost?.Name ?? string.Empty;
+                flags = ResponseFlags.NoRoute;
+                await LocalReply.WriteAsync(context, StatusCodes.Status404NotFound, NoRouteBody).ConfigureAwait(false);
+                return;
+            }
+
+            virtualHostName = virtualHost!.Name;
+            routeName = route.Name;
+            GatewayTracing.RouteMatched(trace.Activity, virtualHostName, routeName);
+            var picked = (route.Target as ForwardTarget)?.Pick();
+            var chain = picked?.Filters ?? route.Filters;
+            exchange = new ProxyExchange(context, path, route.Name)
+            {
+                MatchedPathLength = matchedLength,
+                Chain = chain,
+                VirtualHostName = virtualHostName,
+                UpstreamName = picked?.Cluster.Name,
+                PropagatedTrace = trace.Propagated,
+                ClientAddress = ClientAddress.Resolve(context, settings),
+                ForwardedFor = ClientAddress.Forwarded(context, settings),
+                ForwardedProto = settings.TrustsForwardedFor && request.Headers["X-Forwarded-Proto"] is [{ } proto] && proto is "http" or "https" ? proto : request.Scheme,
+                Upstreams = _upstreams,
+            };
+            foreach (var filter in chain)
+            {
+                var verdict = await filter.OnRequestAsync(exchange).ConfigureAwait(false);
+                if (verdict == FilterVerdict.Handled)
+                {
+                    return;
+                }
+            }
+
+            switch (route.Target)
+            {
+                case ForwardTarget:
+                    await ForwardAsync(context, exchange, picked!.Cluster, config).ConfigureAwait(false);
+                    break;
+                case DirectResponseTarget direct:
+                    context.Response.StatusCode = direct.Status;
+                    RunResponseFilters(exchange);
+                    await LocalReply.WriteAsync(context, direct.Status, direct.Body).ConfigureAwait(false);
+                    break;
+                case RedirectTarget redirect:
+                    context.Response.StatusCode = redirect.Status;
+                    context.Response.Headers.Location = RedirectLocation.Build(redirect.Action, request, path, matchedLength, listener.Ssl);
+                    RunResponseFilters(exchange);
+                    break;
+            }
+
+            for (var i = chain.Length - 1; i >= 0; i--)
+            {
+                await chain[i].OnResponseCompletedAsync(exchange).ConfigureAwait(false);
+            }
+        }
+        finally
         {
-            await chain[i].OnResponseCompletedAsync(exchange).ConfigureAwait(false);
+            telemetry.Completed(context, startedAt, accessLog, virtualHostName, routeName, exchange, flags, trace);
         }
     }
 
@@ -191,6 +223,8 @@ internal sealed class ProxyRequestHandler(ConfigStore store, IHttpForwarder forw
             // Only a route with a timeout needs a token source; the others allocate nothing here.
             using var deadline = exchange.Timeout is { } timeout ? RouteDeadline(context, timeout) : null;
             var result = ForwarderError.Request;
+            UpstreamMetrics.AttemptSent(exchange, cluster.Name, endpoint.Address);
+            var span = GatewayTracing.StartAttempt(cluster, endpoint, 1);
             try
             {
                 result = await forwarder.SendAsync(context, endpoint.Prefix, endpoint.Invoker, cluster.RequestConfig, ForwardingTransformer.Instance, deadline?.Token ?? CancellationToken.None).ConfigureAwait(false);
@@ -198,7 +232,14 @@ internal sealed class ProxyRequestHandler(ConfigStore store, IHttpForwarder forw
             finally
             {
                 // A route timeout is the upstream's failure (reported as 504); a client that left is nobody's.
-                cluster.ReportOutcome(endpoint, ForwardingLog.RouteTimedOut(context, result, deadline) ? StatusCodes.Status504GatewayTimeout : UpstreamStatus(context, result), result);
+                var upstreamStatus = UpstreamStatus(context, result);
+                cluster.ReportOutcome(endpoint, ForwardingLog.RouteTimedOut(context, result, deadline) ? StatusCodes.Status504GatewayTimeout : upstreamStatus, result);
+                GatewayTracing.AttemptCompleted(span, upstreamStatus, result != ForwarderError.None);
+            }
+
+            if (result != ForwarderError.None)
+            {
+                ForwardingLog.Report(context, exchange, cluster, result, ForwardingLog.RouteTimedOut(context, result, deadline));
             }
 
             if (ForwardingLog.RouteTimedOut(context, result, deadline))

@@ -6,6 +6,7 @@ using Sluice.Gateway.Admin;
 using Sluice.Gateway.Configuration;
 using Sluice.Gateway.DataPlane;
 using Sluice.Gateway.Listeners;
+using Sluice.Gateway.Telemetry;
 using Sluice.Gateway.Translation;
 using Sluice.Gateway.Upstreams;
 
@@ -17,7 +18,8 @@ namespace Sluice.Gateway;
 /// </summary>
 internal static class GatewayHost
 {
-    public static WebApplication Build(GatewayRunOptions options, Action<ILoggingBuilder>? configureLogging = null)
+    /// <param name="configureServices">Extra services, such as the Kubernetes source's <see cref="Sluice.Discovery.Ingress.IServicePortResolver"/>.</param>
+    public static WebApplication Build(GatewayRunOptions options, Action<ILoggingBuilder>? configureLogging = null, Action<IServiceCollection>? configureServices = null)
     {
         // Kestrel accepts a bare LF as a line end by default; an edge proxy must not, or a request can be framed one
         // way here and another way by whatever parses it next (request smuggling).
@@ -65,6 +67,7 @@ internal static class GatewayHost
         services.AddSingleton<UpstreamInvokerPool>();
         services.AddSingleton<CertificateCache>();
         services.AddSingleton<FilterStateStore>();
+        services.AddSingleton(sp => new Sluice.Discovery.Ingress.IngressConverter(options.Ingress, sp.GetService<Sluice.Discovery.Ingress.IServicePortResolver>()));
         services.AddSingleton<ConfigTranslator>();
         services.AddSingleton(sp => new ConfigStore(
             sp.GetRequiredService<ConfigFileScanner>(),
@@ -80,8 +83,11 @@ internal static class GatewayHost
         services.AddHostedService<ConfigReloadService>();
         services.AddHostedService<CertificateFileWatcher>();
         services.AddUpstreamResilience();
+        configureServices?.Invoke(services);
+        services.AddGatewayTelemetry(options.Telemetry);
 
         var app = builder.Build();
+        Sluice.Filters.Wasm.WasmFilterDescriptor.Loggers = app.Services.GetRequiredService<ILoggerFactory>();
         AdminEndpoints.Map(app);
         return app;
     }
@@ -117,6 +123,7 @@ internal sealed partial class ConfigReloadService(ConfigFileScanner scanner, Con
         }
         catch (Exception ex)
         {
+            Telemetry.Metrics.ConfigMetrics.Failed();
             LogReloadFailed(ex);
         }
     }

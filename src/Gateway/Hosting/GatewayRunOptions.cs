@@ -24,4 +24,10 @@ internal sealed record GatewayRunOptions
 
     /// <summary>When set, the admin API (not /healthz and /readyz) requires <c>Authorization: Bearer</c> with this token.</summary>
     public string? AdminToken { get; init; }
+
+    /// <summary>Which Ingresses are ours and the listener ports that serve them.</summary>
+    public Sluice.Discovery.Ingress.IngressControllerSettings Ingress { get; init; } = Sluice.Discovery.Ingress.IngressControllerSettings.Default;
+
+    /// <summary>Tracing switches and the OTLP endpoint.</summary>
+    public Telemetry.TelemetryOptions Telemetry { get; init; } = new();
 }

@@ -1,3 +1,4 @@
+using Sluice.Gateway.Translation;
 
 namespace Sluice.Gateway.Routing;
 
@@ -8,20 +9,42 @@ internal sealed class CompiledVirtualHost(string name, CompiledRoute[] routes)
 
     public CompiledRoute[] Routes { get; } = routes;
 
-    public CompiledRoute? Match(HttpRequest request, string path, out int matchedLength)
+    /// <summary>
+    /// A Kubernetes Ingress wildcard host (<c>*.example.com</c>) stands for exactly one DNS label, unlike Envoy's
+    /// suffix wildcard: <c>a.b.example.com</c> and <c>example.com</c> do not match it.
+    /// </summary>
+    public bool WildcardMatchesOneLabel { get; init; }
+
+    /// <summary>The domains it serves, as written (for inspect).</summary>
+    public string[] Domains { get; init; } = [];
+
+    /// <summary>The Gateway and virtual host options every route starts from, with provenance (for inspect).</summary>
+    public MergedOptions Options { get; init; } = MergedOptions.Empty;
+
+    public CompiledRoute? Match(HttpRequest request, string path, out int matchedLength) =>
+        MatchFrom(request, path, 0, out matchedLength, out _);
+
+    /// <summary>
+    /// The first route at or after <paramref name="start"/> that matches. The data plane starts at 0; route test
+    /// starts after the winner to show which route would match next, with exactly the same code.
+    /// </summary>
+    public CompiledRoute? MatchFrom(HttpRequest request, string path, int start, out int matchedLength, out int index)
     {
-        foreach (var route in Routes)
+        var routes = Routes;
+        for (var i = start; i < routes.Length; i++)
         {
-            foreach (var condition in route.Conditions)
+            foreach (var condition in routes[i].Conditions)
             {
                 if (condition.Matches(request, path, out matchedLength))
                 {
-                    return route;
+                    index = i;
+                    return routes[i];
                 }
             }
         }
 
         matchedLength = 0;
+        index = -1;
         return null;
     }
 }

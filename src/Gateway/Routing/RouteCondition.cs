@@ -7,6 +7,9 @@ internal enum PathMatchKind
     Prefix,
     Exact,
     Regex,
+
+    /// <summary>Kubernetes Ingress <c>Prefix</c>: whole path elements, case-sensitive (<see cref="ElementPrefix"/>).</summary>
+    ElementPrefix,
 }
 
 /// <summary>
@@ -40,6 +43,14 @@ internal sealed class RouteCondition
         {
             case PathMatchKind.Prefix:
                 if (!path.StartsWith(Path, comparison))
+                {
+                    return false;
+                }
+
+                matchedLength = Path.Length;
+                break;
+            case PathMatchKind.ElementPrefix:
+                if (!ElementPrefix.Matches(path, Path))
                 {
                     return false;
                 }
@@ -121,7 +132,8 @@ internal sealed class RouteCondition
 
     public string Describe()
     {
-        var parts = new List<string> { $"{PathKind.ToString().ToLowerInvariant()} {Path}{(CaseSensitive ? string.Empty : " (case-insensitive)")}" };
+        var shown = PathKind == PathMatchKind.ElementPrefix && Path.Length == 0 ? "/" : Path;
+        var parts = new List<string> { $"{PathKind.ToString().ToLowerInvariant()} {shown}{(CaseSensitive ? string.Empty : " (case-insensitive)")}" };
         if (ParentPrefixes.Length > 0)
         {
             parts.Add($"under {string.Join('|', ParentPrefixes)}");

@@ -36,7 +36,17 @@ internal sealed class ForwardTarget(WeightedCluster[] clusters) : RouteTarget
 }
 
 /// <param name="Filters">The chain with this destination's own options merged in; null when it has none.</param>
-internal sealed record WeightedCluster(UpstreamCluster Cluster, uint Weight, Sluice.Filters.HttpFilter[]? Filters);
+internal sealed record WeightedCluster(UpstreamCluster Cluster, uint Weight, Sluice.Filters.HttpFilter[]? Filters)
+{
+    /// <summary>The route's options with this destination's merged in, when it has its own (for inspect).</summary>
+    public Translation.MergedOptions? Options { get; init; }
+
+    /// <summary>The option name each filter of <see cref="Filters"/> was compiled from, index for index.</summary>
+    public string[] FilterOptions { get; init; } = [];
+
+    /// <summary>Where the destination is written (for inspect).</summary>
+    public Translation.OptionSource? Source { get; init; }
+}
 
 internal sealed class DirectResponseTarget(int status, byte[] body) : RouteTarget
 {

@@ -73,7 +73,8 @@ internal sealed class VirtualHostTable
         foreach (var (suffix, candidate) in _suffixes)
         {
             // The wildcard stands for at least one character, as in Envoy.
-            if (host.Length > suffix.Length && host.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
+            if (host.Length > suffix.Length && host.EndsWith(suffix, StringComparison.OrdinalIgnoreCase)
+                && (!candidate.WildcardMatchesOneLabel || !host.AsSpan(0, host.Length - suffix.Length).Contains('.')))
             {
                 return candidate;
             }

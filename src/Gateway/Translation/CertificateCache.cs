@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography.X509Certificates;
 using Sluice.Discovery.Model;
 using Sluice.Discovery.Tls;
 using Sluice.Gateway.Listeners;
@@ -134,6 +136,17 @@ internal sealed class CertificateCache
 
         return context;
     }
+
+    /// <summary>
+    /// A context with the default settings for a certificate loaded elsewhere (Ingress TLS Secrets): one per
+    /// certificate instance, kept while the certificate lives, so its chain context is built once.
+    /// </summary>
+    public ServerTlsContext DefaultServerContext(X509Certificate2 certificate) =>
+        DefaultContexts.GetValue(certificate, static c => new ServerTlsContext("ingress", c, [], DefaultSettings));
+
+    private static readonly ConditionalWeakTable<X509Certificate2, ServerTlsContext> DefaultContexts = new();
+
+    private static readonly ServerTlsSettings DefaultSettings = new(TlsParameterNames.DefaultProtocols, null, [], null, []);
 
     /// <summary>The context the virtual service served with before its certificate broke; kept for the next snapshot too.</summary>
     public ServerTlsContext? LastGoodServerContext(ResourceId virtualService)

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Text;
 using Sluice.Discovery.Graph;
+using Sluice.Discovery.Ingress;
 using Sluice.Discovery.Model;
 using Sluice.Discovery.Snapshots;
 using Sluice.Filters;
@@ -22,13 +23,17 @@ namespace Sluice.Gateway.Translation;
 /// output is Sluice's own route table driving YARP's <see cref="IHttpForwarder"/> directly, not an IProxyConfig,
 /// because YARP's config routing is endpoint routing (case-insensitive templates, whole-update rejection).
 /// </summary>
-internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPool invokers, CertificateCache certificates, UpstreamStateRegistry? upstreams = null, FilterStateStore? filterState = null)
+internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPool invokers, CertificateCache certificates, UpstreamStateRegistry? upstreams = null, FilterStateStore? filterState = null, IngressConverter? ingress = null)
 {
     // Filter state (rate-limit buckets, JWKS caches) outlives each translation; without a store (tests) a private one is used.
     private readonly FilterStateStore _filterState = filterState ?? new FilterStateStore();
 
     // Clusters bind to the long-lived upstream state; without a registry (tests, offline tools) a private one is used.
     private readonly UpstreamClusterFactory _clusters = new(invokers, upstreams ?? new UpstreamStateRegistry());
+    private readonly IngressTranslator _ingress = new(ingress ?? IngressConverter.Default);
+
+    /// <summary>Who Sluice is as an ingress controller; the snapshot builder validates Ingresses with the same.</summary>
+    public IngressConverter Ingress => _ingress.Converter;
 
     private readonly ServerTlsCompiler _serverTls = new(certificates);
     private readonly UpstreamTlsCompiler _upstreamTls = new(certificates);
@@ -56,12 +61,27 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
         certificates.BeginTranslation();
         try
         {
+            var ingressContext = new FlattenContext(index, clusters, [], [], statuses);
+            var ingress = _ingress.Compile(index, id => Cluster(ingressContext, id));
             foreach (var assignment in ListenerPlan.Assign(index))
             {
                 if (!listeners.ContainsKey(assignment.Port))
                 {
-                    listeners.Add(assignment.Port, CompileListener(assignment, index, clusters, serverTls, statuses));
+                    listeners.Add(assignment.Port, CompileListener(assignment, index, clusters, serverTls, statuses, ingress));
                 }
+            }
+
+            foreach (var (port, ssl) in ingress.MissingListeners(listeners.Keys))
+            {
+                listeners.Add(port, new CompiledListener
+                {
+                    Name = ssl ? "ingress-https" : "ingress-http",
+                    BindAddress = "::",
+                    Port = port,
+                    Ssl = ssl,
+                    Hosts = new VirtualHostTable(ingress.Domains),
+                    Certificates = ssl ? IngressCertificates(ingress, [], null) : ServerCertificates.None,
+                });
             }
 
             var context = new FlattenContext(index, clusters, [], [], statuses);
@@ -83,7 +103,8 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
         ResourceIndex index,
         Dictionary<ResourceId, UpstreamCluster> clusters,
         Dictionary<ResourceId, ServerTlsOutcome> serverTls,
-        TranslationStatuses statuses)
+        TranslationStatuses statuses,
+        CompiledIngress ingress)
     {
         var domains = new List<(string, CompiledVirtualHost)>();
         var sni = new List<(string, ServerTlsContext?)>();
@@ -124,6 +145,13 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
             }
         }
 
+        var servesIngress = ingress.Serves(assignment.Port, assignment.Ssl);
+        if (servesIngress)
+        {
+            // After the virtual services: on a domain both claim, the VirtualService keeps it.
+            domains.AddRange(ingress.Domains);
+        }
+
         var settings = ListenerSettings.From(assignment.Gateway?.Spec.HttpGateway?.Options);
         return new CompiledListener
         {
@@ -132,24 +160,44 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
             Port = assignment.Port,
             Ssl = assignment.Ssl,
             Hosts = new VirtualHostTable(domains),
-            Certificates = assignment.Ssl
-                ? new ServerCertificates(sni, fallback, byVirtualHost.ToFrozenDictionary(ReferenceEqualityComparer.Instance))
-                : ServerCertificates.None,
+            Certificates = !assignment.Ssl ? ServerCertificates.None
+                : servesIngress ? IngressCertificates(ingress, sni, fallback, byVirtualHost)
+                : new ServerCertificates(sni, fallback, byVirtualHost.ToFrozenDictionary(ReferenceEqualityComparer.Instance)),
             Settings = settings,
             ClientCertForwarding = ClientCertForwarding.From(settings),
+            AccessLog = Telemetry.AccessLogs.AccessLogPolicy.Compile(assignment.Gateway?.Spec.Options),
         };
+    }
+
+    /// <summary>
+    /// Ingress TLS joins the listener after the virtual services' (a name both list keeps the virtual service's
+    /// certificate). An Ingress certificate gets the default TLS settings: TLS 1.2-1.3, ALPN h2 and http/1.1.
+    /// </summary>
+    private ServerCertificates IngressCertificates(CompiledIngress ingress, List<(string, ServerTlsContext?)> sni, ServerTlsContext? fallback, Dictionary<CompiledVirtualHost, ServerTlsContext>? byVirtualHost = null)
+    {
+        foreach (var (domain, certificate) in ingress.Sni)
+        {
+            sni.Add((domain, certificates.DefaultServerContext(certificate)));
+        }
+
+        fallback ??= ingress.Fallback is { } ingressFallback ? certificates.DefaultServerContext(ingressFallback) : null;
+        return new ServerCertificates(sni, fallback, (byVirtualHost ?? []).ToFrozenDictionary(ReferenceEqualityComparer.Instance));
     }
 
     private CompiledVirtualHost CompileVirtualHost(VirtualService virtualService, GatewayResource? gateway, ResourceIndex index, Dictionary<ResourceId, UpstreamCluster> clusters, TranslationStatuses statuses)
     {
         var routes = new List<CompiledRoute>();
         var listenerOptions = gateway?.Spec.HttpGateway is { } http
-            ? MergedOptions.Empty.Overlay(http.Options, $"{Describe(gateway)} httpGateway.options", gateway.Namespace, filters)
+            ? MergedOptions.Empty.Overlay(http.Options, $"{Describe(gateway)} httpGateway.options", new OptionSource(gateway.Id, "httpGateway.options"), gateway.Namespace, filters)
             : MergedOptions.Empty;
-        var hostOptions = listenerOptions.Overlay(virtualService.Spec.VirtualHost.Options, $"{Describe(virtualService)} virtualHost.options", virtualService.Namespace, filters);
+        var hostOptions = listenerOptions.Overlay(virtualService.Spec.VirtualHost.Options, $"{Describe(virtualService)} virtualHost.options", new OptionSource(virtualService.Id, "virtualHost.options"), virtualService.Namespace, filters);
         var context = new FlattenContext(index, clusters, routes, [virtualService.Id], statuses);
         AddRoutes(context, virtualService, virtualService.Spec.VirtualHost.Routes, "virtualHost.routes", hostOptions, parentPrefixes: []);
-        return new CompiledVirtualHost($"{virtualService.Namespace}/{virtualService.Metadata.Name}", [.. routes]);
+        return new CompiledVirtualHost($"{virtualService.Namespace}/{virtualService.Metadata.Name}", [.. routes])
+        {
+            Domains = [.. virtualService.Spec.VirtualHost.EffectiveDomains],
+            Options = hostOptions,
+        };
     }
 
     private void AddRoutes(FlattenContext context, Resource owner, IReadOnlyList<Route> routes, string path, MergedOptions inherited, string[] parentPrefixes)
@@ -158,7 +206,7 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
         {
             var route = routes[i];
             var routePath = $"{path}[{i}]";
-            var options = inherited.Overlay(route.Options, $"{Describe(owner)} {routePath}.options", owner.Namespace, filters);
+            var options = inherited.Overlay(route.Options, $"{Describe(owner)} {routePath}.options", new OptionSource(owner.Id, $"{routePath}.options"), owner.Namespace, filters);
             if (route.DelegateAction is { } delegation)
             {
                 string[] prefixes = [.. route.DelegationPrefixes];
@@ -170,7 +218,9 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
                     }
 
                     context.Chain.Add(target);
+                    context.Delegations.Add(new OptionSource(owner.Id, routePath));
                     AddRoutes(context, table, table.Spec.Routes, "routes", options, prefixes);
+                    context.Delegations.RemoveAt(context.Delegations.Count - 1);
                     context.Chain.RemoveAt(context.Chain.Count - 1);
                 }
 
@@ -178,14 +228,18 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
             }
 
             var name = route.Name ?? $"{owner.Namespace}/{owner.Metadata.Name}/{routePath}";
-            var chain = CompileFilters(options, context.Index);
+            var (chain, chainOptions) = CompileFilters(options, context.Index);
             context.Routes.Add(new CompiledRoute
             {
                 Name = name,
                 Provenance = $"{Describe(owner)} {routePath}",
                 Conditions = CompileConditions(route, parentPrefixes),
-                Target = CompileTarget(context, owner, route, options),
+                Target = CompileTarget(context, owner, route, routePath, options),
                 Filters = chain,
+                Source = new OptionSource(owner.Id, routePath),
+                DelegatedThrough = [.. context.Delegations],
+                Options = options,
+                FilterOptions = chainOptions,
             });
         }
     }
@@ -222,7 +276,7 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
         };
     }
 
-    private RouteTarget CompileTarget(FlattenContext context, Resource owner, Route route, MergedOptions options)
+    private RouteTarget CompileTarget(FlattenContext context, Resource owner, Route route, string routePath, MergedOptions options)
     {
         if (route.DirectResponseAction is { } direct)
         {
@@ -268,29 +322,44 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
                 continue;
             }
 
-            var destinationFilters = destination.Options.IsEmpty ? null
-                : CompileFilters(options.Overlay(destination.Options, $"{Describe(owner)} destinations[{d}].options", owner.Namespace, filters), context.Index);
+            // A destination is written in the route (multi) or in the UpstreamGroup; provenance names the right one.
+            var destinationSource = action.Multi is not null
+                ? new OptionSource(owner.Id, $"{routePath}.routeAction.multi.destinations[{d}]")
+                : new OptionSource(action.UpstreamGroup!.Resolve(ResourceKind.UpstreamGroup, owner.Namespace), $"destinations[{d}]");
+            var destinationOptions = destination.Options.IsEmpty ? null
+                : options.Overlay(destination.Options, $"{Describe(owner)} destinations[{d}].options", destinationSource with { FieldPath = destinationSource.FieldPath + ".options" }, owner.Namespace, filters);
+            var (destinationFilters, destinationFilterOptions) = destinationOptions is null ? (null, []) : CompileFilters(destinationOptions, context.Index);
             weighted.Add(new WeightedCluster(
                 Cluster(context, destination.Destination.Upstream!.Resolve(ResourceKind.Upstream, destinationOwnerNamespace)),
                 destination.Weight,
-                destinationFilters));
+                destinationFilters)
+            {
+                Options = destinationOptions,
+                FilterOptions = destinationFilterOptions,
+                Source = destinationSource,
+            });
         }
 
         return new ForwardTarget([.. weighted]);
     }
 
-    private HttpFilter[] CompileFilters(MergedOptions options, ResourceIndex index)
+    /// <summary>The chain in stage order, and the option each filter came from (index for index), for inspect.</summary>
+    private (HttpFilter[] Chain, string[] Options) CompileFilters(MergedOptions options, ResourceIndex index)
     {
-        var chain = new List<HttpFilter>(options.Values.Count);
+        var chain = new List<(HttpFilter Filter, string Option)>(options.Values.Count);
         foreach (var (name, option) in options.Values)
         {
             if (filters.TryGet(name, out var descriptor) && !descriptor.IsListenerSetting)
             {
-                chain.Add(descriptor.Compile(option.Value, new SnapshotFilterContext(index, option.OwnerNamespace, option.Provenance, _filterState)));
+                foreach (var filter in descriptor.CompileAll(option.Value, new SnapshotFilterContext(index, option.OwnerNamespace, option.Provenance, _filterState)))
+                {
+                    chain.Add((filter, name));
+                }
             }
         }
 
-        return [.. chain.OrderBy(f => f.Stage).ThenBy(f => f.OrderInStage)];
+        var ordered = chain.OrderBy(f => f.Filter.Stage).ThenBy(f => f.Filter.OrderInStage).ToList();
+        return ([.. ordered.Select(f => f.Filter)], [.. ordered.Select(f => f.Option)]);
     }
 
     private UpstreamCluster Cluster(FlattenContext context, ResourceId id)
@@ -328,5 +397,9 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
     private static string Describe(Resource resource) => $"{resource.Kind} {resource.Namespace}/{resource.Metadata.Name}";
 
     /// <param name="Statuses">Where problems found while building clusters go (an upstream's certificate that does not load).</param>
-    private sealed record FlattenContext(ResourceIndex Index, Dictionary<ResourceId, UpstreamCluster> Clusters, List<CompiledRoute> Routes, List<ResourceId> Chain, TranslationStatuses Statuses);
+    private sealed record FlattenContext(ResourceIndex Index, Dictionary<ResourceId, UpstreamCluster> Clusters, List<CompiledRoute> Routes, List<ResourceId> Chain, TranslationStatuses Statuses)
+    {
+        /// <summary>The delegating routes on the way to the routes being added, outermost first.</summary>
+        public List<OptionSource> Delegations { get; } = [];
+    }
 }

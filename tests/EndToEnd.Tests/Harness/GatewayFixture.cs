@@ -17,6 +17,7 @@ public sealed class GatewayFixture : IAsyncDisposable
 {
     private WebApplication? _app;
     private Func<GatewayRunOptions, GatewayRunOptions>? _customizeOptions;
+    private Action<IServiceCollection>? _services;
 
     private GatewayFixture(string configDirectory, string stateDirectory)
     {
@@ -42,14 +43,15 @@ public sealed class GatewayFixture : IAsyncDisposable
 
     public long Version => _app!.Services.GetRequiredService<ConfigStore>().Current.Version;
 
-    public static Task<GatewayFixture> StartAsync(Action<GatewayFixture>? writeConfig = null, bool defaultGateways = true, string? stateDirectory = null, string? configDirectory = null) =>
-        StartAsync(writeConfig, runOptions: null, defaultGateways, stateDirectory, configDirectory);
+    public static Task<GatewayFixture> StartAsync(Action<GatewayFixture>? writeConfig = null, bool defaultGateways = true, string? stateDirectory = null, string? configDirectory = null, Action<IServiceCollection>? services = null) =>
+        StartAsync(writeConfig, runOptions: null, defaultGateways, stateDirectory, configDirectory, services);
 
     /// <summary>Starts the gateway with <paramref name="runOptions"/> adjusting what <c>sluice run</c> flags would set.</summary>
-    internal static async Task<GatewayFixture> StartAsync(Action<GatewayFixture>? writeConfig, Func<GatewayRunOptions, GatewayRunOptions>? runOptions, bool defaultGateways = true, string? stateDirectory = null, string? configDirectory = null)
+    /// <param name="services">Extra services for the gateway's container (a Service port resolver, say).</param>
+    internal static async Task<GatewayFixture> StartAsync(Action<GatewayFixture>? writeConfig, Func<GatewayRunOptions, GatewayRunOptions>? runOptions, bool defaultGateways = true, string? stateDirectory = null, string? configDirectory = null, Action<IServiceCollection>? services = null)
     {
         var root = Path.Combine(Path.GetTempPath(), "sluice-e2e-" + Guid.NewGuid().ToString("N")[..12]);
-        var fixture = new GatewayFixture(configDirectory ?? Path.Combine(root, "config"), stateDirectory ?? Path.Combine(root, "state"));
+        var fixture = new GatewayFixture(configDirectory ?? Path.Combine(root, "config"), stateDirectory ?? Path.Combine(root, "state")) { _services = services };
         Directory.CreateDirectory(fixture.ConfigDirectory);
         if (defaultGateways && configDirectory is null)
         {
@@ -176,6 +178,9 @@ public sealed class GatewayFixture : IAsyncDisposable
             DrainTimeout = TimeSpan.FromSeconds(5),
             ReloadQuietPeriod = TimeSpan.FromMilliseconds(50),
             ReloadPollInterval = TimeSpan.FromMilliseconds(500),
+
+            // Ingress rules join the fixture's own HTTP and HTTPS listeners, never the fixed default ports.
+            Ingress = Sluice.Discovery.Ingress.IngressControllerSettings.Default with { HttpPort = HttpPort, HttpsPort = HttpsPort },
         };
         options = _customizeOptions?.Invoke(options) ?? options;
         _app = GatewayHost.Build(options, logging =>
@@ -184,7 +189,7 @@ public sealed class GatewayFixture : IAsyncDisposable
             logging.SetMinimumLevel(LogLevel.Information);
             logging.AddFilter("Microsoft", LogLevel.Warning);
             logging.AddFilter("Yarp", LogLevel.Warning);
-        });
+        }, _services);
         await _app.StartAsync();
     }
 }

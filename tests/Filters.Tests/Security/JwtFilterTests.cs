@@ -45,7 +45,7 @@ public sealed class JwtFilterTests : IDisposable
                         KeepToken = keepToken,
                         MaxTokenBytes = maxBytes,
                         TokenSource = source,
-                        ClockSkewSeconds = 5,
+                        ClockSkewSeconds = 30,
                         ClaimsToHeaders = [new ClaimToHeader { Claim = "sub", Header = "x-sub" }, new ClaimToHeader { Claim = "groups", Header = "x-groups" }],
                     },
                 },

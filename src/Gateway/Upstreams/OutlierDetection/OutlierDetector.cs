@@ -182,6 +182,7 @@ internal sealed class OutlierDetector
         }
 
         UpstreamLog.Ejected(cluster.Logger, cluster.Name, endpoint.Address, duration.TotalSeconds, reason, multiplier);
+        Telemetry.Metrics.UpstreamMetrics.Ejected(cluster.Name);
         return true;
     }
 }

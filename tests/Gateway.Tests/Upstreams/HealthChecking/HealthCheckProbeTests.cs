@@ -94,7 +94,8 @@ public sealed class HealthCheckProbeTests
 
     private static HealthCheckPolicy Policy(string? http, TimeSpan? timeout = null) => new(new HealthCheck
     {
-        Timeout = timeout ?? TimeSpan.FromSeconds(2),
+        // Generous: a loaded CI machine can take seconds to JIT and connect the first probe; only the timeout test is tight.
+        Timeout = timeout ?? TimeSpan.FromSeconds(15),
         Interval = TimeSpan.FromSeconds(1),
         UnhealthyThreshold = 2,
         HealthyThreshold = 2,
