@@ -27,7 +27,10 @@ var adminTokenFileOption = new Option<string>("--admin-token-file")
 {
     Description = "A file holding a token the admin API requires as 'Authorization: Bearer TOKEN' (/healthz and /readyz stay open). Default: $SLUICE_ADMIN_TOKEN, else none",
 };
-var run = new Command("run", "Serve the configuration and reload it whenever a file changes.") { configOption, stateOption, adminOption, maxInFlightOption, adminTokenFileOption };
+var webhookListenOption = new Option<string>("--webhook-listen") { Description = "HOST:PORT of the Kubernetes validating admission webhook (HTTPS, POST /validate). Default: off" };
+var webhookCertOption = new Option<string>("--webhook-cert") { Description = "PEM certificate of the webhook listener; reloaded when it changes" };
+var webhookKeyOption = new Option<string>("--webhook-key") { Description = "PEM private key of the webhook listener" };
+var run = new Command("run", "Serve the configuration and reload it whenever a file changes.") { configOption, stateOption, adminOption, maxInFlightOption, adminTokenFileOption, webhookListenOption, webhookCertOption, webhookKeyOption };
 IngressCommandLine.Register(run);
 TelemetryCliOptions.AddTo(run);
 run.SetAction(async (parse, cancellation) =>
@@ -36,6 +39,12 @@ run.SetAction(async (parse, cancellation) =>
     if (!IPEndPoint.TryParse(admin.Replace("localhost", "127.0.0.1", StringComparison.Ordinal), out var adminEndpoint) || adminEndpoint.Port == 0)
     {
         Console.Error.WriteLine($"--admin: '{admin}' is not HOST:PORT (for example 127.0.0.1:19000)");
+        return 2;
+    }
+
+    if (!WebhookArguments.TryParse(parse.GetValue(webhookListenOption), parse.GetValue(webhookCertOption), parse.GetValue(webhookKeyOption), out var webhook, out var webhookProblem))
+    {
+        Console.Error.WriteLine(webhookProblem);
         return 2;
     }
 
@@ -73,6 +82,7 @@ run.SetAction(async (parse, cancellation) =>
         AdminEndpoint = adminEndpoint,
         MaxRequestsInFlight = parse.GetValue(maxInFlightOption),
         AdminToken = string.IsNullOrEmpty(adminToken) ? null : adminToken,
+        Webhook = webhook,
         Telemetry = telemetry,
     };
     options = IngressCommandLine.Apply(parse, options);
@@ -100,7 +110,12 @@ demo.SetAction(async (parse, cancellation) =>
     return await DemoBackend.RunAsync(endpoint, parse.GetValue(nameOption)!, cancellation).ConfigureAwait(false);
 });
 
-var root = new RootCommand("Sluice: an edge API gateway on Kestrel and YARP, configured with Gloo-style YAML.") { run, validate, demo, Sluice.Gateway.Cli.Wasm.WasmCommand.Create() };
+var crdsOutputOption = new Option<string>("--output", "-o") { Description = "The folder to write the CRDs into", DefaultValueFactory = _ => Path.Combine("deploy", "crds") };
+var crds = new Command("crds", "Write the CustomResourceDefinitions generated from the model (build step).") { crdsOutputOption };
+crds.Hidden = true;
+crds.SetAction(parse => CrdsCommand.Run(parse.GetValue(crdsOutputOption)!, Console.Out));
+
+var root = new RootCommand("Sluice: an edge API gateway on Kestrel and YARP, configured with Gloo-style YAML.") { run, validate, demo, crds, Sluice.Gateway.Cli.Wasm.WasmCommand.Create() };
 ToolCommands.AddTo(root);
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)

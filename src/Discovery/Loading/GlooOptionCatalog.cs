@@ -31,6 +31,9 @@ internal static class GlooOptionCatalog
         .. WarningOnly,
     ], StringComparer.Ordinal);
 
+    /// <summary>Every Gloo option name known here, for the CRD schema (which must let them through to be reported).</summary>
+    public static IEnumerable<string> Names => Known;
+
     public static DiagnosticSeverity? SeverityOf(string optionName) =>
         !Known.Contains(optionName) ? null
         : WarningOnly.Contains(optionName) ? DiagnosticSeverity.Warning

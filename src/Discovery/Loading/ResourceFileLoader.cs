@@ -232,7 +232,8 @@ public sealed class ResourceFileLoader
     private static SourcePosition? PositionOfKey(YamlMappingNode mapping, string key) =>
         mapping.Children.TryGetValue(new YamlScalarNode(key), out var node) ? YamlBinder.PositionOf(node) : null;
 
-    private static Type SpecTypeOf(ResourceKind kind) => kind switch
+    /// <summary>The model record a kind's spec binds to; the CRD generator walks the same types.</summary>
+    internal static Type SpecTypeOf(ResourceKind kind) => kind switch
     {
         ResourceKind.VirtualService => typeof(VirtualServiceSpec),
         ResourceKind.RouteTable => typeof(RouteTableSpec),

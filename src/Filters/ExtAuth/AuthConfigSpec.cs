@@ -5,13 +5,16 @@ namespace Sluice.Filters.ExtAuth;
 /// must pass, in order. Sluice runs them in process (no external auth server); it implements API keys and basic auth.
 /// It lives beside the filter that runs it because the Discovery model binds it and the filter compiles it.
 /// </summary>
+[GlooFieldsNotImplemented(true, "booleanExpr")]
+[GlooFieldsNotImplemented(false, "failOnRedirect")]
 public sealed record AuthConfigSpec
 {
     [RequiredField]
     public IReadOnlyList<AuthConfigStep> Configs { get; init; } = [];
 }
 
-/// <summary>One step: exactly one of its kinds is set.</summary>
+/// <summary>One step: exactly one of its kinds is set. Gloo's other kinds are reported by name: skipping one would let requests in.</summary>
+[GlooFieldsNotImplemented(true, "oauth", "oauth2", "jwt", "ldap", "ldapInternal", "opaAuth", "opaServerAuth", "passThroughAuth", "pluginAuth", "hmacAuth", "apiKeyAuthInternal", "basicAuthInternal")]
 public sealed record AuthConfigStep
 {
     /// <summary>An optional name, shown in diagnostics.</summary>

@@ -24,6 +24,7 @@ internal sealed class CompiledJwtProvider
 
     private static readonly HeaderSource[] DefaultHeaders = [new HeaderSource { Header = "Authorization", Prefix = "Bearer " }];
     private static readonly string[] DefaultQueryParams = ["access_token"];
+    private static readonly string[] NoAlgorithm = ["(no usable key)"];
 
     private readonly JsonWebTokenHandler _handler;
     private readonly SigningKeySource? _keys;
@@ -176,7 +177,8 @@ internal sealed class CompiledJwtProvider
 
         var parameters = _template.Clone();
         parameters.IssuerSigningKeys = keys.Keys;
-        parameters.ValidAlgorithms = keys.Algorithms;
+        // IdentityModel reads an empty list as "any algorithm": with no usable key, allow none instead.
+        parameters.ValidAlgorithms = keys.Algorithms.Count > 0 ? keys.Algorithms : NoAlgorithm;
         Volatile.Write(ref _parameters, new ParametersForKeys(keys, parameters));
         return parameters;
     }

@@ -72,7 +72,7 @@ internal sealed class SigningKeySource : IDisposable
         var current = Volatile.Read(ref _current);
         if (current is null || !ReferenceEquals(current.Configuration, configuration))
         {
-            current = new ValidationSnapshot(configuration, [.. configuration.SigningKeys]);
+            current = new ValidationSnapshot(configuration, PublicKeysOnly(configuration.SigningKeys));
             Volatile.Write(ref _current, current);
         }
 
@@ -83,6 +83,24 @@ internal sealed class SigningKeySource : IDisposable
     public void RequestRefresh() => _manager?.RequestRefresh();
 
     public IssuerValidator? IssuerValidator => _issuerValidator;
+
+    /// <summary>
+    /// A symmetric key published in a fetched document is known to anyone who can fetch it, so it can never prove who
+    /// signed a token: remote key sets contribute public keys only (a symmetric key can only come from <c>local</c>).
+    /// </summary>
+    public static List<SecurityKey> PublicKeysOnly(IEnumerable<SecurityKey> keys)
+    {
+        var result = new List<SecurityKey>();
+        foreach (var key in keys)
+        {
+            if (key is not SymmetricSecurityKey && key is not JsonWebKey { Kty: JsonWebAlgorithmsKeyTypes.Octet })
+            {
+                result.Add(key);
+            }
+        }
+
+        return result;
+    }
 
     public void Dispose() => _client?.Dispose();
 
@@ -118,12 +136,15 @@ internal sealed class SigningKeySource : IDisposable
             }
         }
 
-        if (trimmed.Contains("\"keys\"", StringComparison.Ordinal))
+        IList<JsonWebKey> jwks = trimmed.Contains("\"keys\"", StringComparison.Ordinal) ? new JsonWebKeySet(trimmed).Keys : [new JsonWebKey(trimmed)];
+        var keys = new List<SecurityKey>(jwks.Count);
+        foreach (var jwk in jwks)
         {
-            return [.. new JsonWebKeySet(trimmed).Keys];
+            // Converted once here (RSA and EC become native keys), so validation never rebuilds a key from JSON.
+            keys.Add(JsonWebKeyConverter.TryConvertToSecurityKey(jwk, out var converted) ? converted : jwk);
         }
 
-        return [new JsonWebKey(trimmed)];
+        return keys;
     }
 }
 

@@ -3,6 +3,7 @@ using Sluice.Discovery.Loading;
 using Sluice.Discovery.Snapshots;
 using Sluice.Filters;
 using Sluice.Gateway.Admin;
+using Sluice.Gateway.Admission;
 using Sluice.Gateway.Configuration;
 using Sluice.Gateway.DataPlane;
 using Sluice.Gateway.Listeners;
@@ -83,6 +84,10 @@ internal static class GatewayHost
         services.AddHostedService<ConfigReloadService>();
         services.AddHostedService<CertificateFileWatcher>();
         services.AddUpstreamResilience();
+        if (options.Webhook is { } webhook)
+        {
+            services.AddAdmissionWebhook(webhook);
+        }
         configureServices?.Invoke(services);
         services.AddGatewayTelemetry(options.Telemetry);
 

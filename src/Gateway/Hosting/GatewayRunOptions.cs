@@ -1,4 +1,5 @@
 using System.Net;
+using Sluice.Gateway.Admission;
 
 namespace Sluice.Gateway;
 
@@ -10,6 +11,9 @@ internal sealed record GatewayRunOptions
     public required string StateDirectory { get; init; }
 
     public required IPEndPoint AdminEndpoint { get; init; }
+
+    /// <summary>The validating admission webhook's listener and certificate; none when not set.</summary>
+    public WebhookOptions? Webhook { get; init; }
 
     /// <summary>How long SIGTERM waits for in-flight requests before closing connections.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(25);

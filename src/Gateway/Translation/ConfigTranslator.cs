@@ -40,15 +40,12 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
 
     public CompiledConfig Translate(ResourceSnapshot snapshot)
     {
+        // State the new config does not ask for is dropped only once it is built: a translation that fails leaves
+        // the live config's buckets and key caches alone.
         _filterState.BeginGeneration();
-        try
-        {
-            return TranslateSnapshot(snapshot);
-        }
-        finally
-        {
-            _filterState.EndGeneration();
-        }
+        var compiled = TranslateSnapshot(snapshot);
+        _filterState.EndGeneration();
+        return compiled;
     }
 
     private CompiledConfig TranslateSnapshot(ResourceSnapshot snapshot)

@@ -78,7 +78,8 @@ internal sealed class IngressTranslator(IngressConverter converter)
 
     private static CompiledRoute Route(IngressRouteTarget target, PathMatchKind kind, string path, Func<ResourceId, UpstreamCluster> cluster) => new()
     {
-        Name = $"{target.Source.Namespace}/{target.Source.Name}/{target.FieldPath}",
+        // Named after the path rule ("rules[0].http.paths[1]"), as a VirtualService route is after its routes[i].
+        Name = $"{target.Source.Namespace}/{target.Source.Name}/{(target.FieldPath.EndsWith(".backend", StringComparison.Ordinal) ? target.FieldPath[..^".backend".Length] : target.FieldPath)}",
         Provenance = $"Ingress {target.Source.Namespace}/{target.Source.Name} {target.FieldPath}",
         Conditions = [new RouteCondition { PathKind = kind, Path = path }],
         Target = new ForwardTarget([new WeightedCluster(cluster(target.Upstream), 1, null)]),

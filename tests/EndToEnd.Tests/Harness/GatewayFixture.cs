@@ -51,7 +51,7 @@ public sealed class GatewayFixture : IAsyncDisposable
     internal static async Task<GatewayFixture> StartAsync(Action<GatewayFixture>? writeConfig, Func<GatewayRunOptions, GatewayRunOptions>? runOptions, bool defaultGateways = true, string? stateDirectory = null, string? configDirectory = null, Action<IServiceCollection>? services = null)
     {
         var root = Path.Combine(Path.GetTempPath(), "sluice-e2e-" + Guid.NewGuid().ToString("N")[..12]);
-        var fixture = new GatewayFixture(configDirectory ?? Path.Combine(root, "config"), stateDirectory ?? Path.Combine(root, "state")) { _services = services };
+        var fixture = new GatewayFixture(configDirectory ?? Path.Combine(root, "config"), stateDirectory ?? Path.Combine(root, "state"));
         Directory.CreateDirectory(fixture.ConfigDirectory);
         if (defaultGateways && configDirectory is null)
         {
@@ -60,6 +60,7 @@ public sealed class GatewayFixture : IAsyncDisposable
 
         writeConfig?.Invoke(fixture);
         fixture._customizeOptions = runOptions;
+        fixture._services = services;
         await fixture.StartGatewayAsync();
         return fixture;
     }

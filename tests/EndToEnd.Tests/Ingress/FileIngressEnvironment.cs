@@ -31,7 +31,7 @@ public sealed class FileIngressEnvironment : IIngressEnvironment
     public static async Task<FileIngressEnvironment> StartAsync()
     {
         var ports = new StaticServicePorts();
-        var gateway = await GatewayFixture.StartAsync(services: s => s.AddSingleton<IServicePortResolver>(ports));
+        var gateway = await GatewayFixture.StartAsync(writeConfig: null, runOptions: null, services: s => s.AddSingleton<IServicePortResolver>(ports));
         return new FileIngressEnvironment(gateway, ports);
     }
 

@@ -117,6 +117,26 @@ public sealed class IngressServingTests
     }
 
     [Fact]
+    public async Task RestartWithABrokenIngress_ServesItsLastAcceptedVersion()
+    {
+        await using var backend = await TestBackend.StartAsync("web");
+        await using var gateway = await GatewayFixture.StartAsync(g =>
+        {
+            g.WriteFile("upstreams.yaml", Class + ServiceUpstream("web", backend));
+            g.WriteFile("ingress.yaml", Ingress("shop", "shop.example.com", "/api", "web"));
+        });
+        Assert.Equal("web", await WhoAnswersAsync(gateway, "shop.example.com", "/api/x"));
+
+        await gateway.ApplyAsync(() => gateway.WriteFile("ingress.yaml", Ingress("shop", "shop.example.com", "/api/(.*)", "web")));
+        await gateway.RestartAsync();
+
+        Assert.Equal("web", await WhoAnswersAsync(gateway, "shop.example.com", "/api/x"));
+        var status = await gateway.GetStatusAsync("Ingress", "shop");
+        Assert.Equal("Rejected", status.GetProperty("status").GetString());
+        Assert.True(status.GetProperty("servingLastGood").GetBoolean());
+    }
+
+    [Fact]
     public async Task RotatedSecret_IsServedToNewConnections()
     {
         await using var backend = await TestBackend.StartAsync("web");

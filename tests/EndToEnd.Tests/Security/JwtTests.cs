@@ -22,7 +22,7 @@ public sealed class JwtTests : IAsyncLifetime
         _backend = await TestBackend.StartAsync("api");
         _gateway = await GatewayFixture.StartAsync(g =>
         {
-            g.WriteFile("upstream.yaml", Yaml.Upstream("api", _backend.Port));
+            g.WriteFile("upstream.yaml", Yaml.Upstream("api", _backend.Port) + "---\n" + Yaml.Upstream("idp", new Uri(_issuer.Issuer).Port));
             g.WriteFile("vs.yaml", Config(_issuer));
         });
     }
@@ -82,6 +82,16 @@ public sealed class JwtTests : IAsyncLifetime
                           tokenSource: {queryParams: [token]}
                           keepToken: false
                 routeAction: {single: {upstream: {name: api}}}
+              - matchers: [{prefix: /via-upstream}]
+                options:
+                  jwtStaged:
+                    beforeExtAuth:
+                      providers:
+                        through-upstream:
+                          issuer: {{{{issuer.Issuer}}}}
+                          audiences: [api://orders]
+                          jwks: {remote: {url: "http://idp.internal/jwks", upstreamRef: {name: idp}}}
+                routeAction: {single: {upstream: {name: api}}}
               - matchers: [{prefix: /keep}]
                 options:
                   jwtStaged:
@@ -125,6 +135,17 @@ public sealed class JwtTests : IAsyncLifetime
             Assert.Equal("alice", echo.Headers["x-jwt-sub"]);
             Assert.False(echo.Headers.ContainsKey("authorization"));
         }
+    }
+
+    [Fact]
+    public async Task RemoteJwks_ThroughAnUpstreamRef_IsFetchedFromTheUpstream()
+    {
+        using var response = await GetAsync("/via-upstream/x", _issuer.Token("ec-1"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        // No such host exists: only the Upstream's address could have served the keys.
+        using var forged = await GetAsync("/via-upstream/x", TestIssuer.TokenWithUnpublishedKey(_issuer.Issuer, "ec-1"));
+        Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
     }
 
     [Fact]

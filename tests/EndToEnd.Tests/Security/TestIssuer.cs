@@ -19,6 +19,8 @@ namespace Sluice.EndToEnd.Tests.Security;
 /// </summary>
 public sealed class TestIssuer : IAsyncDisposable
 {
+    private static readonly Lazy<RSA> Outsider = new(() => RSA.Create(2048));
+
     private readonly WebApplication _app;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, (SecurityKey Private, JsonWebKey Public, string Algorithm)> _keys = [];
@@ -103,7 +105,8 @@ public sealed class TestIssuer : IAsyncDisposable
     /// <summary>A token for a key the issuer does not publish (yet), with the given kid.</summary>
     public static string TokenWithUnpublishedKey(string issuer, string kid)
     {
-        using var rsa = RSA.Create(2048);
+        // One outsider key for every such token: generating RSA keys is slow, and the kid is what varies.
+        var rsa = Outsider.Value;
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = issuer,

@@ -164,6 +164,41 @@ public sealed class JwtFilterTests : IDisposable
         Assert.Equal(FilterVerdict.Continue, await Filter().OnRequestAsync(Exchange(("Authorization", "Bearer " + token))));
     }
 
+    [Fact]
+    public async Task EntraProvider_WhoseKeysCannotBeFetched_FailsClosed()
+    {
+        var filter = new JwtFilterDescriptor().Compile(new JwtExtension
+        {
+            Providers = new Dictionary<string, JwtProvider>
+            {
+                // A port nothing listens on: the discovery document never arrives.
+                ["entra"] = new() { Entra = new EntraProvider { Tenant = "contoso.onmicrosoft.com", Instance = "https://127.0.0.1:1" }, Audiences = [Audience] },
+            },
+        }, new TestCompileContext());
+        var exchange = Exchange(("Authorization", "Bearer " + Token()));
+
+        Assert.Equal(FilterVerdict.Handled, await filter.OnRequestAsync(exchange));
+        Assert.Equal(401, exchange.HttpContext.Response.StatusCode);
+        Assert.Equal("Jwks remote fetch is failed\n", Encoding.UTF8.GetString(((MemoryStream)exchange.HttpContext.Response.Body).ToArray()));
+    }
+
+    [Fact]
+    public void RemoteKeySets_ContributePublicKeysOnly()
+    {
+        SecurityKey[] keys =
+        [
+            new JsonWebKey("""{"kty":"oct","kid":"s","k":"c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0"}"""),
+            new SymmetricSecurityKey(Encoding.UTF8.GetBytes("secretsecretsecretsecret")) { KeyId = "t" },
+            new JsonWebKey(PublicJwk()),
+        ];
+
+        var kept = SigningKeySource.PublicKeysOnly(keys);
+
+        var key = Assert.Single(kept);
+        Assert.Equal("k1", key.KeyId);
+        Assert.DoesNotContain(SecurityAlgorithms.HmacSha256, new ValidationSnapshot(null, kept).Algorithms);
+    }
+
     private string InvalidToken(string kind)
     {
         switch (kind)

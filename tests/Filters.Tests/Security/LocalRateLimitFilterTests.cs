@@ -75,6 +75,25 @@ public sealed class LocalRateLimitFilterTests
     }
 
     [Fact]
+    public async Task KeyedByJwtClaim_UsesTheVerifiedClaim()
+    {
+        var filter = Descriptor.Compile(Options(1, new RateLimitKey { JwtClaim = "sub" }), new TestCompileContext());
+
+        Assert.Equal(FilterVerdict.Continue, await filter.OnRequestAsync(WithSubject("alice")));
+        Assert.Equal(FilterVerdict.Handled, await filter.OnRequestAsync(WithSubject("alice")));
+        Assert.Equal(FilterVerdict.Continue, await filter.OnRequestAsync(WithSubject("bob")));
+
+        static ProxyExchange WithSubject(string subject)
+        {
+            var exchange = Exchange();
+            var header = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode("""{"alg":"RS256"}""");
+            var payload = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode($$"""{"sub":"{{subject}}"}""");
+            exchange.Jwt = new Sluice.Filters.Jwt.VerifiedJwt("p", new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken($"{header}.{payload}.c2ln"));
+            return exchange;
+        }
+    }
+
+    [Fact]
     public async Task KeyedByClientAddress_SeparatesClients()
     {
         var filter = Descriptor.Compile(Options(1, new RateLimitKey { ClientAddress = true }), new TestCompileContext());
