@@ -27,6 +27,50 @@ internal sealed class CertificateCache
     private Dictionary<ResourceId, UpstreamTlsPolicy> _upstreamPolicies = [];
     private Dictionary<ResourceId, UpstreamTlsPolicy> _nextUpstreamPolicies = [];
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Cert, string Key), (DateTime CertTime, DateTime KeyTime, X509Certificate2 Certificate)> _pairs = new();
+
+    /// <summary>
+    /// A PEM certificate and key pair from files, reloaded when either file's modification time changes (the admission
+    /// webhook's serving certificate). Virtual services go through <see cref="Parse"/> instead.
+    /// </summary>
+    public bool TryLoad(string certPath, string keyPath, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out X509Certificate2? certificate)
+    {
+        certificate = null;
+        try
+        {
+            var certTime = File.GetLastWriteTimeUtc(certPath);
+            var keyTime = File.GetLastWriteTimeUtc(keyPath);
+            if (_pairs.TryGetValue((certPath, keyPath), out var cached) && cached.CertTime == certTime && cached.KeyTime == keyTime)
+            {
+                certificate = cached.Certificate;
+                return true;
+            }
+
+            using var pem = X509Certificate2.CreateFromPemFile(certPath, keyPath);
+            certificate = X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), password: null);
+            _pairs[(certPath, keyPath)] = (certTime, keyTime, certificate);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or System.Security.Cryptography.CryptographicException or UnauthorizedAccessException or ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Loads a PEM pair; the problem in words when it cannot be loaded.</summary>
+    public static string? Problem(string certPath, string keyPath)
+    {
+        try
+        {
+            using var certificate = X509Certificate2.CreateFromPemFile(certPath, keyPath);
+            return certificate.HasPrivateKey ? null : "the key does not belong to the certificate";
+        }
+        catch (Exception ex) when (ex is IOException or System.Security.Cryptography.CryptographicException or UnauthorizedAccessException or ArgumentException)
+        {
+            return ex.Message;
+        }
+    }
+
     /// <summary>The certificate files the last translation read (or tried to), for the file watcher.</summary>
     public IReadOnlyCollection<string> WatchedFiles
     {
