@@ -70,12 +70,28 @@ public sealed record StaticHost
     public uint? LoadBalancingWeight { get; init; }
 }
 
-/// <summary>TLS towards the upstream. Only server verification settings for now; client certificates come with mTLS.</summary>
-[GlooUnsupported(DiagnosticSeverity.Error, "secretRef", "sslFiles", "sds")]
-[GlooUnsupported(DiagnosticSeverity.Warning, "parameters", "alpnProtocols", "allowRenegotiation")]
+/// <summary>
+/// TLS towards the upstream (Gloo's <c>UpstreamSslConfig</c>): the client certificate the gateway presents (a Secret
+/// or files), the CA the upstream's certificate must chain to, SNI, SAN verification, versions and ciphers.
+/// </summary>
+[GlooUnsupported(DiagnosticSeverity.Error, "sds")]
+[GlooUnsupported(DiagnosticSeverity.Warning, "allowRenegotiation", "oneWayTls")]
 public sealed record UpstreamSslConfig
 {
+    /// <summary>A Secret with <c>tls.crt</c>/<c>tls.key</c> (the client certificate) and/or <c>ca.crt</c> (trusted roots).</summary>
+    public ResourceRef? SecretRef { get; init; }
+
+    public SslFiles? SslFiles { get; init; }
+
     public string? Sni { get; init; }
+
+    /// <summary>The upstream's certificate must carry one of these SANs (DNS, URI, email or IP).</summary>
+    public IReadOnlyList<string> VerifySubjectAltName { get; init; } = [];
+
+    public SslParameters? Parameters { get; init; }
+
+    /// <summary>Validated; the protocol offered follows <c>useHttp2</c> (the HTTP client negotiates ALPN itself).</summary>
+    public IReadOnlyList<string> AlpnProtocols { get; init; } = [];
 
     /// <summary>Sluice extension (not in Gloo): accept any server certificate. For development only.</summary>
     public bool InsecureSkipVerify { get; init; }

@@ -99,33 +99,7 @@ public static class ResourceValidator
 
         if (spec.SslConfig is { } ssl)
         {
-            if (ssl.SslFiles is null)
-            {
-                diagnostics.Error("sslConfig", "sslConfig needs sslFiles (tlsCert and tlsKey); secretRef arrives with the Kubernetes controller");
-            }
-            else
-            {
-                foreach (var (field, file) in new[] { ("tlsCert", ssl.SslFiles.TlsCert), ("tlsKey", ssl.SslFiles.TlsKey) })
-                {
-                    if (!File.Exists(file))
-                    {
-                        diagnostics.Error($"sslConfig.sslFiles.{field}", $"file '{file}' does not exist");
-                    }
-                }
-
-                if (ssl.SslFiles.RootCa is not null)
-                {
-                    diagnostics.Error("sslConfig.sslFiles.rootCa", "client certificate verification (rootCa) is not supported by Sluice yet; remove it or the virtual service would accept clients it should refuse");
-                }
-            }
-
-            for (var i = 0; i < ssl.SniDomains.Count; i++)
-            {
-                if (DomainRules.Problem(ssl.SniDomains[i]) is { } problem)
-                {
-                    diagnostics.Error($"sslConfig.sniDomains[{i}]", problem);
-                }
-            }
+            TlsValidator.ValidateServer(ssl, diagnostics);
         }
     }
 
@@ -175,6 +149,10 @@ public static class ResourceValidator
         }
 
         UpstreamValidator.Validate(spec, diagnostics);
+        if (spec.SslConfig is { } ssl)
+        {
+            TlsValidator.ValidateUpstream(ssl, spec.UseHttp2, diagnostics);
+        }
     }
 
     private static void ValidateGateway(GatewaySpec spec, ResourceDiagnostics diagnostics)

@@ -68,6 +68,17 @@ internal sealed class HttpConnectionManagerSettingsDescriptor : ListenerSettingD
             }
         }
 
+        if (options.ForwardClientCertDetails is ForwardClientCertDetails.FORWARD_ONLY or ForwardClientCertDetails.APPEND_FORWARD or ForwardClientCertDetails.ALWAYS_FORWARD_ONLY)
+        {
+            diagnostics.Error("forwardClientCertDetails",
+                $"{options.ForwardClientCertDetails} would pass on an x-forwarded-client-cert the client wrote; at the edge Sluice always removes it: use SANITIZE (the default) or SANITIZE_SET");
+        }
+
+        if (options.SetCurrentClientCertDetails is { Chain: true })
+        {
+            diagnostics.Warning("setCurrentClientCertDetails.chain", "the client's chain is not forwarded (Sluice forwards Hash, Cert, Subject, URI and DNS); chain is ignored");
+        }
+
         if (options.MaxConnections is 0)
         {
             diagnostics.Error("maxConnections", "must be at least 1");

@@ -1,7 +1,4 @@
 using System.Collections.Frozen;
-using System.Net.Security;
-using System.Runtime.CompilerServices;
-using System.Security.Cryptography.X509Certificates;
 using Sluice.Discovery.Snapshots;
 using Sluice.Gateway.DataPlane;
 using Sluice.Gateway.Listeners;
@@ -49,72 +46,12 @@ internal sealed class CompiledListener
 
     public required ServerCertificates Certificates { get; init; }
 
+    /// <summary>What upstreams learn about verified client certificates (<c>x-forwarded-client-cert</c>).</summary>
+    public ClientCertForwarding ClientCertForwarding { get; init; } = ClientCertForwarding.Sanitize;
+
     /// <summary>The Gateway's httpConnectionManagerSettings with edge defaults: client address trust, limits, normalization.</summary>
     public ListenerSettings Settings { get; init; } = ListenerSettings.Default;
 
     /// <summary>The listener's access logs (its Gateway's <c>options.accessLoggingService</c>); null when it has none.</summary>
     public Telemetry.AccessLogs.AccessLogPolicy? AccessLog { get; init; }
-}
-
-/// <summary>SNI name to certificate for one TLS listener, with Envoy's domain precedence and a default.</summary>
-internal sealed class ServerCertificates(IReadOnlyList<(string Domain, X509Certificate2 Certificate)> byDomain, X509Certificate2? fallback)
-{
-    public static ServerCertificates None { get; } = new([], null);
-
-    private readonly FrozenDictionary<string, X509Certificate2> _exact = byDomain
-        .Where(d => !d.Domain.Contains('*'))
-        .GroupBy(d => d.Domain, StringComparer.OrdinalIgnoreCase)
-        .ToFrozenDictionary(g => g.Key, g => g.First().Certificate, StringComparer.OrdinalIgnoreCase);
-
-    private readonly (string Suffix, X509Certificate2 Certificate)[] _wildcards = [.. byDomain
-        .Where(d => d.Domain.StartsWith('*') && d.Domain.Length > 1)
-        .Select(d => (d.Domain[1..], d.Certificate))
-        .OrderByDescending(d => d.Item1.Length)];
-
-    // One handshake context per certificate, kept while the certificate lives: building it walks the chain, which
-    // Kestrel's ServerCertificateSelector path repeated on every handshake (2.4x yarp-min's CPU per TLS connection).
-    private static readonly ConditionalWeakTable<X509Certificate2, SslStreamCertificateContext> Contexts = new();
-
-    public X509Certificate2? Fallback { get; } = fallback;
-
-    /// <summary>TLS options for one handshake: the certificate SNI picks, with its cached context, and ALPN h2/http1.1.</summary>
-    public SslServerAuthenticationOptions? SelectOptions(string? serverName)
-    {
-        var certificate = Select(serverName);
-        if (certificate is null)
-        {
-            return null;
-        }
-
-        return new SslServerAuthenticationOptions
-        {
-            ServerCertificateContext = Contexts.GetValue(certificate, static c => SslStreamCertificateContext.Create(c, additionalCertificates: null, offline: true)),
-            ApplicationProtocols = ApplicationProtocols,
-        };
-    }
-
-    private static readonly List<SslApplicationProtocol> ApplicationProtocols = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11];
-
-    public X509Certificate2? Select(string? serverName)
-    {
-        if (string.IsNullOrEmpty(serverName))
-        {
-            return Fallback;
-        }
-
-        if (_exact.TryGetValue(serverName, out var certificate))
-        {
-            return certificate;
-        }
-
-        foreach (var (suffix, candidate) in _wildcards)
-        {
-            if (serverName.Length > suffix.Length && serverName.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
-            {
-                return candidate;
-            }
-        }
-
-        return Fallback;
-    }
 }

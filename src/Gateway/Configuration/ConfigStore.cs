@@ -47,6 +47,9 @@ internal sealed partial class ConfigStore(
             var files = source.Scan();
             var snapshot = SnapshotBuilder.Build(files, lastGood, Current.Source, time, translator.Ingress);
             var compiled = translator.Translate(snapshot);
+
+            // Translation adds what only it can see (a certificate that does not load) to the statuses.
+            snapshot = compiled.Source;
             Volatile.Write(ref _current, compiled);
 
             try

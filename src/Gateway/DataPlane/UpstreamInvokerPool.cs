@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
+using Sluice.Gateway.Upstreams;
 
 namespace Sluice.Gateway.DataPlane;
 
@@ -24,6 +25,15 @@ internal sealed record UpstreamConnectionSettings(bool Tls, string? Sni, bool In
     public TimeSpan IdleTimeout { get; init; } = DefaultIdleTimeout;
 
     public TcpKeepAliveSettings? TcpKeepAlive { get; init; }
+
+    /// <summary>Client certificate, trust, versions and ciphers from the upstream's <c>sslConfig</c>; null for the defaults.</summary>
+    public UpstreamTlsPolicy? TlsPolicy { get; init; }
+
+    /// <summary>
+    /// TLS is done by the gateway when it connects (HTTP/1.1 upstreams), so the configured SNI is what is sent; the
+    /// endpoint's prefix is then <c>http://</c>. HTTP/2 upstreams use the handler's own TLS, whose SNI is the Host.
+    /// </summary>
+    public bool TlsOnConnect { get; init; }
 
     /// <summary>
     /// The upstream that owns this pool when it sets its own connection limit, so two upstreams that reach the same
@@ -87,53 +97,92 @@ internal sealed class UpstreamInvokerPool : IDisposable
             ActivityHeadersPropagator = DistributedContextPropagator.CreateNoOutputPropagator(),
         };
 
+        SslClientAuthenticationOptions? tlsOnConnect = null;
         if (settings.Tls)
         {
-            handler.SslOptions = new SslClientAuthenticationOptions
+            var tls = new SslClientAuthenticationOptions
             {
                 TargetHost = settings.Sni,
                 RemoteCertificateValidationCallback = settings.InsecureSkipVerify ? static (_, _, _, _) => true : null,
             };
+            settings.TlsPolicy?.Apply(tls);
+            if (settings.TlsOnConnect)
+            {
+                // SocketsHttpHandler always sends the request's Host header as SNI (its pool key), so the configured
+                // sni could never reach the wire; doing the handshake here, under an http:// prefix, sends exactly it.
+                tls.ApplicationProtocols = [SslApplicationProtocol.Http11];
+                tlsOnConnect = tls;
+            }
+            else
+            {
+                handler.SslOptions = tls;
+            }
         }
 
-        if (settings.TcpKeepAlive is { } keepAlive)
+        if (settings.TcpKeepAlive is not null || tlsOnConnect is not null)
         {
-            handler.ConnectCallback = (context, cancellationToken) => ConnectWithKeepAliveAsync(context.DnsEndPoint, keepAlive, cancellationToken);
+            var keepAlive = settings.TcpKeepAlive;
+            handler.ConnectCallback = (context, cancellationToken) => ConnectAsync(context.DnsEndPoint, keepAlive, tlsOnConnect, cancellationToken);
         }
 
         return handler;
     }
 
-    private static HttpMessageInvoker Create(UpstreamConnectionSettings settings) => new(CreateHandler(settings), disposeHandler: true);
+    private static HttpMessageInvoker Create(UpstreamConnectionSettings settings) =>
+        new(settings.Tls ? new UpstreamTlsFailureHandler(CreateHandler(settings)) : CreateHandler(settings), disposeHandler: true);
 
-    private static async ValueTask<Stream> ConnectWithKeepAliveAsync(DnsEndPoint endpoint, TcpKeepAliveSettings keepAlive, CancellationToken cancellationToken)
+    private static async ValueTask<Stream> ConnectAsync(DnsEndPoint endpoint, TcpKeepAliveSettings? keepAlive, SslClientAuthenticationOptions? tls, CancellationToken cancellationToken)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
-            if (keepAlive.Time is { } time)
+            if (keepAlive is not null)
             {
-                socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, (int)Math.Ceiling(time.TotalSeconds));
-            }
-
-            if (keepAlive.Interval is { } interval)
-            {
-                socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, (int)Math.Ceiling(interval.TotalSeconds));
-            }
-
-            if (keepAlive.Probes is { } probes)
-            {
-                socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount, probes);
+                SetKeepAlive(socket, keepAlive);
             }
 
             await socket.ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
-            return new NetworkStream(socket, ownsSocket: true);
+            var stream = new NetworkStream(socket, ownsSocket: true);
+            if (tls is null)
+            {
+                return stream;
+            }
+
+            var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
+            try
+            {
+                await ssl.AuthenticateAsClientAsync(tls, cancellationToken).ConfigureAwait(false);
+                return ssl;
+            }
+            catch
+            {
+                await ssl.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
         }
         catch
         {
             socket.Dispose();
             throw;
+        }
+    }
+
+    private static void SetKeepAlive(Socket socket, TcpKeepAliveSettings keepAlive)
+    {
+        socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+        if (keepAlive.Time is { } time)
+        {
+            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, (int)Math.Ceiling(time.TotalSeconds));
+        }
+
+        if (keepAlive.Interval is { } interval)
+        {
+            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, (int)Math.Ceiling(interval.TotalSeconds));
+        }
+
+        if (keepAlive.Probes is { } probes)
+        {
+            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount, probes);
         }
     }
 }

@@ -91,6 +91,7 @@ internal static class GatewayHost
         services.AddSingleton<ListenerManager>();
         services.AddHostedService(sp => sp.GetRequiredService<ListenerManager>());
         services.AddHostedService<ConfigReloadService>();
+        services.AddHostedService<CertificateFileWatcher>();
         services.AddUpstreamResilience();
         if (options.Webhook is { } webhook)
         {

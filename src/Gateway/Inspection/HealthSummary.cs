@@ -76,7 +76,7 @@ internal static class HealthSummary
         var certificates = 0;
         foreach (var virtualService in config.Source.Effective.VirtualServices)
         {
-            if (virtualService.Spec.SslConfig?.SslFiles is not { } files)
+            if (virtualService.Spec.SslConfig?.SslFiles is not { TlsCert: { } certPath })
             {
                 continue;
             }
@@ -85,16 +85,16 @@ internal static class HealthSummary
             string? pem = null;
             try
             {
-                pem = File.ReadAllText(files.TlsCert);
+                pem = File.ReadAllText(certPath);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
             {
-                problems.Add(new CheckProblem("error", "certificate-unreadable", virtualService.Id.ToString(), $"{files.TlsCert}: {ex.Message}"));
+                problems.Add(new CheckProblem("error", "certificate-unreadable", virtualService.Id.ToString(), $"{certPath}: {ex.Message}"));
             }
 
             if (pem is not null)
             {
-                CheckCertificate(problems, virtualService.Id.ToString(), files.TlsCert, pem, expiryWindow, now);
+                CheckCertificate(problems, virtualService.Id.ToString(), certPath, pem, expiryWindow, now);
             }
         }
 

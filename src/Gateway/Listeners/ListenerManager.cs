@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using System.Net.Security;
 using System.Security.Authentication;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Sluice.Gateway.Configuration;
@@ -20,6 +21,8 @@ internal sealed partial class ListenerManager(
     ILogger<ListenerManager> logger) : IHostedService
 {
     private readonly SemaphoreSlim _reconcileGate = new(1, 1);
+    private readonly ListenerRequestGate _gate = new(handler, store);
+    private readonly Dictionary<(string Address, int Port, bool Ssl), KestrelServerLimits> _limits = [];
     private readonly Dictionary<(string Address, int Port, bool Ssl), WebApplication> _running = [];
     private bool _stopping;
 
@@ -84,6 +87,7 @@ internal sealed partial class ListenerManager(
                 foreach (var entry in toStop)
                 {
                     _running.Remove(entry.Key);
+                    _limits.Remove(entry.Key);
                 }
             }
 
@@ -99,6 +103,12 @@ internal sealed partial class ListenerManager(
                 {
                     if (_running.ContainsKey(key))
                     {
+                        // A listener that stays keeps its socket; its limits follow the new settings.
+                        if (_limits.TryGetValue(key, out var limits))
+                        {
+                            ListenerLimits.Apply(limits, listener.Settings);
+                        }
+
                         continue;
                     }
                 }
@@ -142,21 +152,23 @@ internal sealed partial class ListenerManager(
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = null;
+            ListenerLimits.Apply(kestrel.Limits, listener.Settings);
+            lock (_running)
+            {
+                _limits[(listener.BindAddress, listener.Port, listener.Ssl)] = kestrel.Limits;
+            }
 
             // An h2c stream says ':scheme: http' on a connection that carries the TLS marker; let that through.
             kestrel.AllowAlternateSchemes = !listener.Ssl;
             var port = listener.Port;
+            var connections = new ListenerConnectionLimit(store, port, logger);
             void Configure(ListenOptions listen)
             {
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
+                listen.Use(connections.Wrap);
                 if (listener.Ssl)
                 {
-                    listen.UseHttps(new TlsHandshakeCallbackOptions
-                    {
-                        OnConnection = context => ValueTask.FromResult(
-                            (store.Current.Listeners.TryGetValue(port, out var live) ? live.Certificates.SelectOptions(context.ClientHelloInfo.ServerName) : null)
-                            ?? throw new AuthenticationException($"no certificate for server name '{context.ClientHelloInfo.ServerName}' on port {port}")),
-                    });
+                    listen.UseHttps(new TlsHandshakeCallbackOptions { OnConnection = context => SelectTls(context, port) });
                 }
                 else if (!H2cPriorKnowledge.TryEnable(listen))
                 {
@@ -180,8 +192,30 @@ internal sealed partial class ListenerManager(
         });
 
         var app = builder.Build();
-        app.Run(handler.InvokeAsync);
+        app.Run(_gate.InvokeAsync);
         return app;
+    }
+
+    /// <summary>
+    /// Picks the TLS context for one handshake by SNI from the live config, so a new certificate (or client-certificate
+    /// requirement) applies to the next connection without rebinding. A connection that verified a client
+    /// certificate remembers which context did, for <see cref="ListenerRequestGate"/>.
+    /// </summary>
+    private ValueTask<SslServerAuthenticationOptions> SelectTls(TlsHandshakeCallbackContext context, int port)
+    {
+        var serverName = context.ClientHelloInfo.ServerName;
+        var tls = store.Current.Listeners.TryGetValue(port, out var live) ? live.Certificates.Select(serverName) : null;
+        if (tls is null)
+        {
+            throw new AuthenticationException($"no certificate for server name '{serverName}' on port {port}");
+        }
+
+        if (tls.VerificationKey is not null)
+        {
+            context.Connection.Items[ListenerRequestGate.VerifiedBy] = tls;
+        }
+
+        return ValueTask.FromResult(tls.Options);
     }
 
     [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "Listener {Name}: this Kestrel version cannot serve h2c beside HTTP/1.1; serving HTTP/1.1 only")]

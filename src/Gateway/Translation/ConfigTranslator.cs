@@ -35,6 +35,9 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
     /// <summary>Who Sluice is as an ingress controller; the snapshot builder validates Ingresses with the same.</summary>
     public IngressConverter Ingress => _ingress.Converter;
 
+    private readonly ServerTlsCompiler _serverTls = new(certificates);
+    private readonly UpstreamTlsCompiler _upstreamTls = new(certificates);
+
     public CompiledConfig Translate(ResourceSnapshot snapshot)
     {
         // State the new config does not ask for is dropped only once it is built: a translation that fails leaves
@@ -50,77 +53,142 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
         var index = snapshot.Effective;
         var clusters = new Dictionary<ResourceId, UpstreamCluster>();
         var listeners = new Dictionary<int, CompiledListener>();
-        var ingressContext = new FlattenContext(index, clusters, [], []);
-        var ingress = _ingress.Compile(index, id => Cluster(ingressContext, id));
-        foreach (var assignment in ListenerPlan.Assign(index))
+        var statuses = new TranslationStatuses();
+        var serverTls = new Dictionary<ResourceId, ServerTlsOutcome>();
+        certificates.BeginTranslation();
+        try
         {
-            var domains = new List<(string, CompiledVirtualHost)>();
-            var sni = new List<(string, System.Security.Cryptography.X509Certificates.X509Certificate2)>();
-            System.Security.Cryptography.X509Certificates.X509Certificate2? fallback = null;
-            foreach (var virtualService in assignment.VirtualServices)
+            var ingressContext = new FlattenContext(index, clusters, [], [], statuses);
+            var ingress = _ingress.Compile(index, id => Cluster(ingressContext, id));
+            foreach (var assignment in ListenerPlan.Assign(index))
             {
-                var compiled = CompileVirtualHost(virtualService, assignment.Gateway, index, clusters);
-                var vsDomains = virtualService.Spec.VirtualHost.EffectiveDomains;
-                domains.AddRange(vsDomains.Select(domain => (domain, compiled)));
-                if (assignment.Ssl && virtualService.Spec.SslConfig?.SslFiles is { } files && certificates.TryLoad(files.TlsCert, files.TlsKey, out var certificate))
+                if (!listeners.ContainsKey(assignment.Port))
                 {
-                    fallback ??= certificate;
-                    var names = virtualService.Spec.SslConfig.SniDomains.Count > 0 ? virtualService.Spec.SslConfig.SniDomains : vsDomains;
-                    sni.AddRange(names.Select(name => (name, certificate)));
+                    listeners.Add(assignment.Port, CompileListener(assignment, index, clusters, serverTls, statuses, ingress));
                 }
             }
 
-            if (ingress.Serves(assignment.Port, assignment.Ssl))
+            foreach (var (port, ssl) in ingress.MissingListeners(listeners.Keys))
             {
-                // After the virtual services: on a domain both claim, the VirtualService keeps it.
-                domains.AddRange(ingress.Domains);
-                sni.AddRange(ingress.Sni);
-                fallback ??= ingress.Fallback;
+                listeners.Add(port, new CompiledListener
+                {
+                    Name = ssl ? "ingress-https" : "ingress-http",
+                    BindAddress = "::",
+                    Port = port,
+                    Ssl = ssl,
+                    Hosts = new VirtualHostTable(ingress.Domains),
+                    Certificates = ssl ? IngressCertificates(ingress, [], null) : ServerCertificates.None,
+                });
             }
 
-            listeners.TryAdd(assignment.Port, new CompiledListener
+            var context = new FlattenContext(index, clusters, [], [], statuses);
+            foreach (var upstream in index.All.OfType<Upstream>())
             {
-                Name = assignment.Name,
-                BindAddress = assignment.BindAddress,
-                Port = assignment.Port,
-                Ssl = assignment.Ssl,
-                Hosts = new VirtualHostTable(domains),
-                Certificates = assignment.Ssl ? new ServerCertificates(sni, fallback) : ServerCertificates.None,
-                Settings = ListenerSettings.From(assignment.Gateway?.Spec.HttpGateway?.Options),
-                AccessLog = Telemetry.AccessLogs.AccessLogPolicy.Compile(assignment.Gateway?.Spec.Options),
-            });
+                Cluster(context, upstream.Id);
+            }
         }
-
-        foreach (var (port, ssl) in ingress.MissingListeners(listeners.Keys))
+        finally
         {
-            listeners.Add(port, new CompiledListener
-            {
-                Name = ssl ? "ingress-https" : "ingress-http",
-                BindAddress = "::",
-                Port = port,
-                Ssl = ssl,
-                Hosts = new VirtualHostTable(ingress.Domains),
-                Certificates = ssl ? new ServerCertificates(ingress.Sni, ingress.Fallback) : ServerCertificates.None,
-            });
+            certificates.EndTranslation();
         }
 
-        var context = new FlattenContext(index, clusters, [], []);
-        foreach (var upstream in index.All.OfType<Upstream>())
-        {
-            Cluster(context, upstream.Id);
-        }
-
-        return new CompiledConfig(snapshot, listeners.ToFrozenDictionary(), clusters.Values.ToFrozenDictionary(c => c.Name, StringComparer.Ordinal));
+        return new CompiledConfig(statuses.Apply(snapshot), listeners.ToFrozenDictionary(), clusters.ToFrozenDictionary(c => $"{c.Key.Namespace}/{c.Key.Name}", c => c.Value, StringComparer.Ordinal));
     }
 
-    private CompiledVirtualHost CompileVirtualHost(VirtualService virtualService, GatewayResource? gateway, ResourceIndex index, Dictionary<ResourceId, UpstreamCluster> clusters)
+    private CompiledListener CompileListener(
+        ListenerAssignment assignment,
+        ResourceIndex index,
+        Dictionary<ResourceId, UpstreamCluster> clusters,
+        Dictionary<ResourceId, ServerTlsOutcome> serverTls,
+        TranslationStatuses statuses,
+        CompiledIngress ingress)
+    {
+        var domains = new List<(string, CompiledVirtualHost)>();
+        var sni = new List<(string, ServerTlsContext?)>();
+        var byVirtualHost = new Dictionary<CompiledVirtualHost, ServerTlsContext>(ReferenceEqualityComparer.Instance);
+        ServerTlsContext? fallback = null;
+        foreach (var virtualService in assignment.VirtualServices)
+        {
+            var vsDomains = virtualService.Spec.VirtualHost.EffectiveDomains;
+            ServerTlsContext? tls = null;
+            if (assignment.Ssl && virtualService.Spec.SslConfig is { } ssl)
+            {
+                if (!serverTls.TryGetValue(virtualService.Id, out var outcome))
+                {
+                    serverTls[virtualService.Id] = outcome = _serverTls.Compile(virtualService, index);
+                    if (outcome.Diagnostic is { } diagnostic)
+                    {
+                        statuses.Add(virtualService.Id, diagnostic, served: outcome.Context is not null);
+                    }
+                }
+
+                var names = ssl.SniDomains.Count > 0 ? ssl.SniDomains : vsDomains;
+                sni.AddRange(names.Select(name => (name, outcome.Context)));
+                if (outcome.Context is null)
+                {
+                    // No certificate: its names refuse the handshake and its routes are not reachable on this listener.
+                    continue;
+                }
+
+                tls = outcome.Context;
+                fallback ??= tls;
+            }
+
+            var compiled = CompileVirtualHost(virtualService, assignment.Gateway, index, clusters, statuses);
+            domains.AddRange(vsDomains.Select(domain => (domain, compiled)));
+            if (tls is not null)
+            {
+                byVirtualHost[compiled] = tls;
+            }
+        }
+
+        var servesIngress = ingress.Serves(assignment.Port, assignment.Ssl);
+        if (servesIngress)
+        {
+            // After the virtual services: on a domain both claim, the VirtualService keeps it.
+            domains.AddRange(ingress.Domains);
+        }
+
+        var settings = ListenerSettings.From(assignment.Gateway?.Spec.HttpGateway?.Options);
+        return new CompiledListener
+        {
+            Name = assignment.Name,
+            BindAddress = assignment.BindAddress,
+            Port = assignment.Port,
+            Ssl = assignment.Ssl,
+            Hosts = new VirtualHostTable(domains),
+            Certificates = !assignment.Ssl ? ServerCertificates.None
+                : servesIngress ? IngressCertificates(ingress, sni, fallback, byVirtualHost)
+                : new ServerCertificates(sni, fallback, byVirtualHost.ToFrozenDictionary(ReferenceEqualityComparer.Instance)),
+            Settings = settings,
+            ClientCertForwarding = ClientCertForwarding.From(settings),
+            AccessLog = Telemetry.AccessLogs.AccessLogPolicy.Compile(assignment.Gateway?.Spec.Options),
+        };
+    }
+
+    /// <summary>
+    /// Ingress TLS joins the listener after the virtual services' (a name both list keeps the virtual service's
+    /// certificate). An Ingress certificate gets the default TLS settings: TLS 1.2-1.3, ALPN h2 and http/1.1.
+    /// </summary>
+    private ServerCertificates IngressCertificates(CompiledIngress ingress, List<(string, ServerTlsContext?)> sni, ServerTlsContext? fallback, Dictionary<CompiledVirtualHost, ServerTlsContext>? byVirtualHost = null)
+    {
+        foreach (var (domain, certificate) in ingress.Sni)
+        {
+            sni.Add((domain, certificates.DefaultServerContext(certificate)));
+        }
+
+        fallback ??= ingress.Fallback is { } ingressFallback ? certificates.DefaultServerContext(ingressFallback) : null;
+        return new ServerCertificates(sni, fallback, (byVirtualHost ?? []).ToFrozenDictionary(ReferenceEqualityComparer.Instance));
+    }
+
+    private CompiledVirtualHost CompileVirtualHost(VirtualService virtualService, GatewayResource? gateway, ResourceIndex index, Dictionary<ResourceId, UpstreamCluster> clusters, TranslationStatuses statuses)
     {
         var routes = new List<CompiledRoute>();
         var listenerOptions = gateway?.Spec.HttpGateway is { } http
             ? MergedOptions.Empty.Overlay(http.Options, $"{Describe(gateway)} httpGateway.options", new OptionSource(gateway.Id, "httpGateway.options"), gateway.Namespace, filters)
             : MergedOptions.Empty;
         var hostOptions = listenerOptions.Overlay(virtualService.Spec.VirtualHost.Options, $"{Describe(virtualService)} virtualHost.options", new OptionSource(virtualService.Id, "virtualHost.options"), virtualService.Namespace, filters);
-        var context = new FlattenContext(index, clusters, routes, [virtualService.Id]);
+        var context = new FlattenContext(index, clusters, routes, [virtualService.Id], statuses);
         AddRoutes(context, virtualService, virtualService.Spec.VirtualHost.Routes, "virtualHost.routes", hostOptions, parentPrefixes: []);
         return new CompiledVirtualHost($"{virtualService.Namespace}/{virtualService.Metadata.Name}", [.. routes])
         {
@@ -302,7 +370,23 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
 
         var name = $"{id.Namespace}/{id.Name}";
         var upstream = context.Index.Get<Upstream>(id);
-        var cluster = upstream?.Spec.Static is { } hosts ? _clusters.Create(name, upstream.Spec, hosts) : EmptyCluster(name);
+        UpstreamCluster cluster;
+        if (upstream?.Spec.Static is not { } hosts)
+        {
+            cluster = EmptyCluster(name);
+        }
+        else
+        {
+            var tls = _upstreamTls.Compile(upstream, context.Index);
+            if (tls.Diagnostic is { } diagnostic)
+            {
+                context.Statuses.Add(upstream.Id, diagnostic, served: tls.Usable);
+            }
+
+            // Without usable TLS material the upstream answers 503 naming why, rather than connecting with less.
+            cluster = tls.Usable ? _clusters.Create(name, upstream.Spec, hosts, tls.Policy) : EmptyCluster($"{name} (its TLS certificate cannot be loaded; see its status)");
+        }
+
         context.Clusters[id] = cluster;
         return cluster;
     }
@@ -311,7 +395,8 @@ internal sealed class ConfigTranslator(FilterRegistry filters, UpstreamInvokerPo
 
     private static string Describe(Resource resource) => $"{resource.Kind} {resource.Namespace}/{resource.Metadata.Name}";
 
-    private sealed record FlattenContext(ResourceIndex Index, Dictionary<ResourceId, UpstreamCluster> Clusters, List<CompiledRoute> Routes, List<ResourceId> Chain)
+    /// <param name="Statuses">Where problems found while building clusters go (an upstream's certificate that does not load).</param>
+    private sealed record FlattenContext(ResourceIndex Index, Dictionary<ResourceId, UpstreamCluster> Clusters, List<CompiledRoute> Routes, List<ResourceId> Chain, TranslationStatuses Statuses)
     {
         /// <summary>The delegating routes on the way to the routes being added, outermost first.</summary>
         public List<OptionSource> Delegations { get; } = [];

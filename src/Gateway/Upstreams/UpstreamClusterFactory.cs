@@ -16,14 +16,14 @@ namespace Sluice.Gateway.Upstreams;
 /// </summary>
 internal sealed class UpstreamClusterFactory(UpstreamInvokerPool invokers, UpstreamStateRegistry registry)
 {
-    public UpstreamCluster Create(string name, UpstreamSpec spec, StaticUpstream hosts)
+    public UpstreamCluster Create(string name, UpstreamSpec spec, StaticUpstream hosts, UpstreamTlsPolicy? tlsPolicy = null)
     {
         var state = registry.Get(name);
         var now = registry.Time.GetTimestamp();
         var endpoints = new UpstreamEndpoint[hosts.Hosts.Count];
         for (var i = 0; i < endpoints.Length; i++)
         {
-            endpoints[i] = Endpoint(name, spec, hosts, hosts.Hosts[i], state, now);
+            endpoints[i] = Endpoint(name, spec, hosts, hosts.Hosts[i], state, now, tlsPolicy);
         }
 
         state.MarkBuilt();
@@ -56,7 +56,7 @@ internal sealed class UpstreamClusterFactory(UpstreamInvokerPool invokers, Upstr
         ? new ForwarderRequestConfig { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact }
         : new ForwarderRequestConfig { Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
 
-    private UpstreamEndpoint Endpoint(string upstream, UpstreamSpec spec, StaticUpstream hosts, StaticHost host, UpstreamState state, long now)
+    private UpstreamEndpoint Endpoint(string upstream, UpstreamSpec spec, StaticUpstream hosts, StaticHost host, UpstreamState state, long now, UpstreamTlsPolicy? tlsPolicy)
     {
         var tls = hosts.UseTls || spec.SslConfig is not null;
         var address = host.Addr.Contains(':') && !host.Addr.StartsWith('[') ? $"[{host.Addr}]" : host.Addr;
@@ -73,9 +73,11 @@ internal sealed class UpstreamClusterFactory(UpstreamInvokerPool invokers, Upstr
             IdleTimeout = idle == TimeSpan.Zero ? Timeout.InfiniteTimeSpan : idle,
             TcpKeepAlive = keepAlive is null ? null : new TcpKeepAliveSettings((int?)keepAlive.KeepaliveProbes, keepAlive.KeepaliveTime, keepAlive.KeepaliveInterval),
             Owner = spec.CircuitBreakers?.MaxConnections is null ? null : upstream,
+            TlsPolicy = tls ? tlsPolicy : null,
+            TlsOnConnect = tls && !spec.UseHttp2,
         };
         var hostPort = $"{address}:{host.Port}";
-        return new UpstreamEndpoint($"{(tls ? "https" : "http")}://{hostPort}/", invokers.Get(settings))
+        return new UpstreamEndpoint($"{(settings.Tls && !settings.TlsOnConnect ? "https" : "http")}://{hostPort}/", invokers.Get(settings))
         {
             Address = hostPort,
             Weight = (int)Math.Min(host.LoadBalancingWeight ?? 1, int.MaxValue),
