@@ -21,6 +21,7 @@ internal sealed class AuthConfigFilter(string configName, AuthStep[] steps) : Ht
         {
             if (!step.Authenticate(request))
             {
+                exchange.ResponseFlags |= ResponseFlags.UnauthorizedExternalService;
                 return step.RefuseAsync(exchange.HttpContext);
             }
         }

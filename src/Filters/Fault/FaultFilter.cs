@@ -27,7 +27,7 @@ internal sealed class FaultFilter(
             return DelayThenAbortAsync(exchange, d.Delay);
         }
 
-        return abort is { } a && Rolls(a.Percentage) ? AbortAsync(exchange.HttpContext, a.Status) : new(FilterVerdict.Continue);
+        return abort is { } a && Rolls(a.Percentage) ? AbortAsync(exchange, a.Status) : new(FilterVerdict.Continue);
     }
 
     private async ValueTask<FilterVerdict> DelayThenAbortAsync(ProxyExchange exchange, TimeSpan wait)
@@ -43,14 +43,16 @@ internal sealed class FaultFilter(
             return FilterVerdict.Handled;
         }
 
-        return abort is { } a && Rolls(a.Percentage) ? await AbortAsync(context, a.Status).ConfigureAwait(false) : FilterVerdict.Continue;
+        return abort is { } a && Rolls(a.Percentage) ? await AbortAsync(exchange, a.Status).ConfigureAwait(false) : FilterVerdict.Continue;
     }
 
     // NextDouble is in [0, 1): 100 always rolls, 0 never does.
     private bool Rolls(double percentage) => random.NextDouble() * 100 < percentage;
 
-    private static async ValueTask<FilterVerdict> AbortAsync(HttpContext context, int status)
+    private static async ValueTask<FilterVerdict> AbortAsync(ProxyExchange exchange, int status)
     {
+        exchange.ResponseFlags |= ResponseFlags.FaultInjected;
+        var context = exchange.HttpContext;
         var response = context.Response;
         response.StatusCode = status;
         if (status is not (StatusCodes.Status204NoContent or StatusCodes.Status205ResetContent or StatusCodes.Status304NotModified))

@@ -54,6 +54,7 @@ internal sealed class LocalRateLimitFilter(TokenBuckets buckets, RateLimitKey? k
                 SetHeaders(response, 0);
             }
 
+            exchange.ResponseFlags |= ResponseFlags.RateLimited;
             return LocalResponse.WriteAsync(exchange.HttpContext, StatusCodes.Status429TooManyRequests, LimitedBody);
         }
     }

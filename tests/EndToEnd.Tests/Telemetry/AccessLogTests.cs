@@ -133,6 +133,46 @@ public sealed class AccessLogTests : IDisposable
     }
 
     [Fact]
+    public async Task InjectedFault_RateLimit_AndAuthRefusal_CarryTheirFlags()
+    {
+        await using var backend = await TestBackend.StartAsync("app", context => context.Response.WriteAsync("hello"));
+        await using var gateway = await GatewayFixture.StartAsync(
+            g =>
+            {
+                g.WriteFile("gateway.yaml", TelemetryYaml.Gateway(g.HttpPort, AccessLogOptions()));
+                g.WriteFile("upstreams.yaml", TelemetryYaml.Upstream("app", backend.Port));
+                g.WriteFile("authconfig.yaml", """
+                    apiVersion: gateway.sluice.dev/v1
+                    kind: AuthConfig
+                    metadata: { name: users, namespace: default }
+                    spec:
+                      configs:
+                        - basicAuth:
+                            realm: shop
+                            apr:
+                              users:
+                                alice: { salt: "TYiryv0/", hashedPassword: "8BvzLUO9IfGPGGsPnAgSu1" }
+                    """);
+                g.WriteFile("vs.yaml", TelemetryYaml.VirtualService(
+                    TelemetryYaml.Route("fault", "/fault", "app", "faults: { abort: { percentage: 100, httpStatus: 503 } }\n") +
+                    TelemetryYaml.Route("limited", "/limited", "app", "httpLocalRatelimit: { defaultLimit: { maxTokens: 1, tokensPerFill: 1, fillInterval: 1h } }\n") +
+                    TelemetryYaml.Route("guarded", "/guarded", "app", "extauth: { configRef: { name: users, namespace: default } }\n")));
+            },
+            defaultGateways: false);
+        using var client = gateway.CreateClient();
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync("/fault")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/limited")).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await client.GetAsync("/limited")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/guarded")).StatusCode);
+
+        var flags = (await ReadLinesAsync(AllLog, 4)).ToDictionary(l => l.GetProperty("status").GetInt32() + " " + l.GetProperty("route").GetString(), l => l.GetProperty("response_flags").GetString());
+        Assert.Equal("FI", flags["503 fault"]);
+        Assert.Equal("RL", flags["429 limited"]);
+        Assert.Equal("UAEX", flags["401 guarded"]);
+    }
+
+    [Fact]
     public async Task ClientThatDisconnects_IsFlaggedDC()
     {
         var release = new TaskCompletionSource();
