@@ -30,7 +30,11 @@ public sealed class KubernetesGateway : IAsyncDisposable
         HttpPort = FreePort.Next();
         AdminPort = FreePort.Next();
         IngressPort = FreePort.Next();
+        IngressHttpsPort = FreePort.Next();
     }
+
+    /// <summary>The TLS listener that serves Ingress rules with a <c>tls</c> section.</summary>
+    public int IngressHttpsPort { get; }
 
     /// <summary>The listener that serves Ingress rules.</summary>
     public int IngressPort { get; }
@@ -82,7 +86,7 @@ public sealed class KubernetesGateway : IAsyncDisposable
             StateDirectory = Path.Combine(_root, "state"),
             AdminEndpoint = new IPEndPoint(IPAddress.Loopback, AdminPort),
             DrainTimeout = TimeSpan.FromSeconds(5),
-            Ingress = Sluice.Discovery.Ingress.IngressControllerSettings.Default with { HttpPort = IngressPort, HttpsPort = FreePort.Next() },
+            Ingress = Sluice.Discovery.Ingress.IngressControllerSettings.Default with { HttpPort = IngressPort, HttpsPort = IngressHttpsPort },
             Kubernetes = new KubernetesRunOptions
             {
                 PublishAddresses = ["203.0.113.10"],
