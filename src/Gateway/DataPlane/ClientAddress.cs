@@ -11,9 +11,21 @@ namespace Sluice.Gateway.DataPlane;
 /// </summary>
 internal static class ClientAddress
 {
+    // The peer of the last request this thread saw, in canonical form and as text: every request of a keep-alive
+    // connection (and every connection from one host) has the same peer, and on a dual-stack listener mapping it to
+    // IPv4 and formatting it would otherwise allocate twice per request.
+    [ThreadStatic]
+    private static IPAddress? t_lastPeer;
+
+    [ThreadStatic]
+    private static IPAddress? t_lastCanonical;
+
+    [ThreadStatic]
+    private static string? t_lastText;
+
     public static IPAddress? Resolve(HttpContext context, ListenerSettings settings)
     {
-        var peer = Canonical(context.Connection.RemoteIpAddress);
+        var peer = Peer(context, out _);
         if (!settings.TrustsForwardedFor || peer is null)
         {
             return peer;
@@ -65,7 +77,7 @@ internal static class ClientAddress
     /// <summary>The X-Forwarded-For the upstream gets: the peer alone unless the received chain is trusted.</summary>
     public static string? Forwarded(HttpContext context, ListenerSettings settings)
     {
-        var peer = Canonical(context.Connection.RemoteIpAddress);
+        var peer = Peer(context, out var peerText);
         var received = context.Request.Headers["X-Forwarded-For"];
         var trustReceived = received.Count > 0 && settings.TrustsForwardedFor
             && (settings.TrustedProxies.Length == 0 || (peer is not null && IsTrusted(peer, settings)));
@@ -74,8 +86,34 @@ internal static class ClientAddress
             return trustReceived ? received.ToString() : null;
         }
 
-        var peerText = peer.ToString();
         return trustReceived ? $"{received}, {peerText}" : peerText;
+    }
+
+    /// <summary>The X-Forwarded-Proto the upstream gets: a trusted proxy's (<c>http</c> or <c>https</c>), else the listener's scheme.</summary>
+    public static string ForwardedProto(HttpContext context, ListenerSettings settings) =>
+        settings.TrustsForwardedFor && context.Request.Headers["X-Forwarded-Proto"] is [{ } proto] && proto is "http" or "https"
+            ? proto
+            : context.Request.Scheme;
+
+    private static IPAddress? Peer(HttpContext context, out string? text)
+    {
+        var address = context.Connection.RemoteIpAddress;
+        if (address is null)
+        {
+            text = null;
+            return null;
+        }
+
+        if (!address.Equals(t_lastPeer))
+        {
+            var canonical = Canonical(address)!;
+            t_lastCanonical = canonical;
+            t_lastText = canonical.ToString();
+            t_lastPeer = address;
+        }
+
+        text = t_lastText;
+        return t_lastCanonical;
     }
 
     private static bool IsTrusted(IPAddress address, ListenerSettings settings)

@@ -20,7 +20,6 @@ internal sealed class ProxyRequestHandler(ConfigStore store, IHttpForwarder forw
 {
     private static readonly byte[] NoRouteBody = "no route matched this request\n"u8.ToArray();
     private static readonly byte[] NoListenerBody = "this listener serves no virtual service\n"u8.ToArray();
-    private static readonly byte[] BadPathBody = "the request path is not allowed (encoded slash or backslash, or not absolute)\n"u8.ToArray();
     private static readonly byte[] SheddingBody = "the gateway is at its limit of requests in flight; retry shortly\n"u8.ToArray();
 
     private readonly int _maxInFlight = options?.MaxRequestsInFlight ?? int.MaxValue;
@@ -87,30 +86,15 @@ internal sealed class ProxyRequestHandler(ConfigStore store, IHttpForwarder forw
             }
 
             var settings = listener.Settings;
-            if (RequestGuard.Check(context, settings) is { } refusal)
+            switch (RequestDoor.Enter(context, settings, out var path, out var refusal, out var location))
             {
-                await LocalReply.WriteAsync(context, StatusCodes.Status400BadRequest, refusal).ConfigureAwait(false);
-                return;
-            }
-
-            var rawPath = request.Path.Value ?? string.Empty;
-            if (settings.EscapedSlashes != Filters.Listener.PathWithEscapedSlashesAction.REJECT_REQUEST && PathNormalizer.HasEscapedSlash(rawPath))
-            {
-                var unescaped = PathNormalizer.UnescapeSlashes(rawPath);
-                if (settings.EscapedSlashes == Filters.Listener.PathWithEscapedSlashesAction.UNESCAPE_AND_REDIRECT && PathNormalizer.TryNormalize(unescaped, out var target))
-                {
-                    context.Response.StatusCode = StatusCodes.Status307TemporaryRedirect;
-                    context.Response.Headers.Location = new PathString(target).ToUriComponent() + request.QueryString.Value;
+                case DoorVerdict.Refuse:
+                    await LocalReply.WriteAsync(context, StatusCodes.Status400BadRequest, refusal!).ConfigureAwait(false);
                     return;
-                }
-
-                rawPath = unescaped;
-            }
-
-            if (!PathNormalizer.TryNormalize(rawPath, out var path))
-            {
-                await LocalReply.WriteAsync(context, StatusCodes.Status400BadRequest, BadPathBody).ConfigureAwait(false);
-                return;
+                case DoorVerdict.Redirect:
+                    context.Response.StatusCode = StatusCodes.Status307TemporaryRedirect;
+                    context.Response.Headers.Location = location;
+                    return;
             }
 
             var virtualHost = listener.Hosts.Find(request.Host.Value ?? string.Empty, localPort);
@@ -138,7 +122,7 @@ internal sealed class ProxyRequestHandler(ConfigStore store, IHttpForwarder forw
                 PropagatedTrace = trace.Propagated,
                 ClientAddress = ClientAddress.Resolve(context, settings),
                 ForwardedFor = ClientAddress.Forwarded(context, settings),
-                ForwardedProto = settings.TrustsForwardedFor && request.Headers["X-Forwarded-Proto"] is [{ } proto] && proto is "http" or "https" ? proto : request.Scheme,
+                ForwardedProto = ClientAddress.ForwardedProto(context, settings),
                 Upstreams = _upstreams,
             };
             if (request.ContentLength is null && context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: true })

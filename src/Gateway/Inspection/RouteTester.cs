@@ -53,29 +53,14 @@ internal static class RouteTester
         var request = context.Request;
         var listenerName = $"{listener.Name} {(listener.Ssl ? "https" : "http")}:{listener.Port}";
 
-        // The door, in the data plane's order (ProxyRequestHandler): guard, escaped slashes, normalization.
+        // The data plane's own door: guard, escaped slashes, normalization.
         var settings = listener.Settings;
-        if (RequestGuard.Check(context, settings) is { } refusal)
+        switch (RequestDoor.Enter(context, settings, out var path, out var refusal, out var redirectTo))
         {
-            return new RouteTestReport { Outcome = $"400 bad request: {Encoding.UTF8.GetString(refusal).Trim()}", Listener = listenerName };
-        }
-
-        var rawPath = request.Path.Value ?? string.Empty;
-        if (settings.EscapedSlashes != Filters.Listener.PathWithEscapedSlashesAction.REJECT_REQUEST && PathNormalizer.HasEscapedSlash(rawPath))
-        {
-            var unescaped = PathNormalizer.UnescapeSlashes(rawPath);
-            if (settings.EscapedSlashes == Filters.Listener.PathWithEscapedSlashesAction.UNESCAPE_AND_REDIRECT && PathNormalizer.TryNormalize(unescaped, out var target))
-            {
-                var location = new PathString(target).ToUriComponent() + request.QueryString.Value;
-                return new RouteTestReport { Outcome = $"307 redirect to {location} (the listener unescapes slashes and redirects)", Listener = listenerName, ResponseHeaders = [$"location: {location}"] };
-            }
-
-            rawPath = unescaped;
-        }
-
-        if (!PathNormalizer.TryNormalize(rawPath, out var path))
-        {
-            return new RouteTestReport { Outcome = "400 bad request: the path is not allowed (encoded slash or backslash, or not absolute)", Listener = listenerName };
+            case DoorVerdict.Refuse:
+                return new RouteTestReport { Outcome = $"400 bad request: {Encoding.UTF8.GetString(refusal!).Trim()}", Listener = listenerName };
+            case DoorVerdict.Redirect:
+                return new RouteTestReport { Outcome = $"307 redirect to {redirectTo} (the listener unescapes slashes and redirects)", Listener = listenerName, ResponseHeaders = [$"location: {redirectTo}"] };
         }
 
         var virtualHost = listener.Hosts.Find(request.Host.Value ?? string.Empty, listener.Port);
@@ -105,7 +90,7 @@ internal static class RouteTester
             UpstreamName = destination?.Cluster.Name,
             ClientAddress = ClientAddress.Resolve(context, settings),
             ForwardedFor = ClientAddress.Forwarded(context, settings),
-            ForwardedProto = settings.TrustsForwardedFor && request.Headers["X-Forwarded-Proto"] is [{ } proto] && proto is "http" or "https" ? proto : request.Scheme,
+            ForwardedProto = ClientAddress.ForwardedProto(context, settings),
         };
         context.Features.Set(exchange);
 
